@@ -1,0 +1,154 @@
+"""The ``evbench`` command line: parse options, call the library, render, exit.
+
+Exit codes (the same for every command): 0 success; 1 negative verdict (invalid file,
+regression); 2 usage error; 65 malformed input data.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from benchmark.errors import EvbenchError, ExitCode, Issue
+from benchmark.labels import load_labels
+from benchmark.loader import load_gold
+from benchmark.stats import corpus_stats
+from benchmark.validate import validate_gold_file, validate_prediction_file
+from benchmark.version import FORMAT_VERSION, __version__
+
+app = typer.Typer(
+    name="evbench",
+    help="Event- and stance-extraction benchmark for political news.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+SHOWN_ISSUES = 20
+
+GoldOption = Annotated[
+    Optional[Path], typer.Option("--gold", help="Gold JSONL file or data folder [default: the bundled data/].")
+]
+SplitOption = Annotated[str, typer.Option("--split", help="Split of a data folder: train, validation, test or all.")]
+LabelsOption = Annotated[
+    Optional[Path], typer.Option("--labels", help="Label-set file [default: the PLOVER v1 set].", exists=True, dir_okay=False)
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of a table.")]
+
+
+def print_issues(issues: list[Issue], total: int) -> None:
+    """The first issues, one line each, on stderr, then how many more there are."""
+    for issue in issues[:SHOWN_ISSUES]:
+        err.print(str(issue), markup=False)
+    if total > SHOWN_ISSUES:
+        err.print(f"... and {total - SHOWN_ISSUES} more problem(s)", markup=False)
+
+
+@contextmanager
+def exits_on_error() -> Iterator[None]:
+    """Turn library errors into a clean message and the documented exit code."""
+    try:
+        yield
+    except EvbenchError as exc:
+        issues = getattr(exc, "issues", None)
+        if issues:
+            print_issues(issues, exc.total)
+        else:
+            err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(int(exc.exit_code)) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"evbench {__version__} (data format {FORMAT_VERSION})")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Event- and stance-extraction benchmark for political news."""
+
+
+@app.command()
+def validate(
+    file: Annotated[Path, typer.Argument(help="JSONL file to check.", exists=True, dir_okay=False)],
+    predictions: Annotated[bool, typer.Option("--predictions", help="FILE holds system predictions.")] = False,
+    gold: GoldOption = None,
+    labels: LabelsOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Check a gold or prediction file against every rule of the format; exit 1 if invalid."""
+    with exits_on_error():
+        label_set = load_labels(labels)
+        if predictions:
+            gold_docs = load_gold(gold, "all" if gold is None or gold.is_dir() else "test", label_set).by_id()
+            result = validate_prediction_file(file, gold_docs, label_set)
+        else:
+            result = validate_gold_file(file, label_set)
+    kind = "prediction" if predictions else "gold"
+    if as_json:
+        out.print_json(json.dumps({
+            "file": str(file), "kind": kind, "valid": result.ok, "documents": result.records,
+            "problems": result.log.total, "issues": [str(i) for i in result.log.issues[:SHOWN_ISSUES]],
+        }))
+    elif not result.ok:
+        print_issues(result.log.issues, result.log.total)
+    if result.ok:
+        if not as_json:
+            out.print(f"{file}: valid {kind} file, {result.records} document(s)", markup=False)
+        return
+    err.print(f"{file}: INVALID, {result.log.total} problem(s)", markup=False)
+    raise typer.Exit(int(ExitCode.NEGATIVE))
+
+
+@app.command()
+def stats(
+    gold: GoldOption = None,
+    split: SplitOption = "all",
+    by_split: Annotated[bool, typer.Option("--by-split", help="One column per split.")] = False,
+    labels: LabelsOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Counts per layer, event type, role, entity type, factuality and polarity."""
+    with exits_on_error():
+        label_set = load_labels(labels)
+        if by_split:
+            from benchmark.loader import SPLITS, gold_files
+
+            names = [f.stem for f in gold_files(gold, "all") if f.stem in SPLITS]
+            columns = {name: corpus_stats(load_gold(gold, name, label_set).documents, label_set) for name in names}
+        else:
+            columns = {split: corpus_stats(load_gold(gold, split, label_set).documents, label_set)}
+    if as_json:
+        out.print_json(json.dumps(columns if by_split else columns[split]))
+        return
+    first = next(iter(columns.values()))
+    for section in first:
+        table = Table(title=section.replace("_", " "), title_justify="left")
+        table.add_column(section.rstrip("s") if section != "layers" else "layer")
+        for name in columns:
+            table.add_column(name, justify="right")
+        for key in first[section]:
+            table.add_row(key, *(str(columns[name][section][key]) for name in columns))
+        out.print(table)
+
+
+def run() -> None:  # pragma: no cover - console entry point wrapper for `python -m`
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

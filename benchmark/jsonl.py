@@ -1,0 +1,114 @@
+"""JSON Lines files: streamed reading with line numbers, atomic writing. No semantics.
+
+Reading yields ``(line_number, raw_bytes)`` one line at a time, so a file of any size is
+read in memory bounded by its longest line. File-level problems that make every line
+meaningless (a UTF-8 byte-order mark, a JSON array or a pretty-printed object instead of
+JSON Lines, an empty file) raise ``InputError`` naming the file. CRLF line ends are
+accepted; blank lines are skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+import msgspec
+
+from benchmark.errors import InputError
+
+_BOM = b"\xef\xbb\xbf"
+_ENCODER = msgspec.json.Encoder()
+
+
+def read_lines(path: str | Path) -> Iterator[tuple[int, bytes]]:
+    """Yield ``(line_number, line)`` for every non-blank line, line ends stripped.
+
+    Raises:
+        InputError: unreadable file, UTF-8 BOM, a JSON array or multi-line JSON
+            instead of JSON Lines, or no document at all.
+    """
+    path = Path(path)
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise InputError.at(path, f"cannot read file: {exc.strerror}") from None
+    seen_any = False
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            if number == 1 and raw.startswith(_BOM):
+                raise InputError.at(
+                    path, "file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM", 1
+                )
+            line = raw.rstrip(b"\r\n")
+            stripped = line.strip()
+            if not stripped:
+                continue
+            if not seen_any:
+                _reject_non_jsonl(path, number, stripped)
+            seen_any = True
+            yield number, line
+    if not seen_any:
+        raise InputError.at(path, "empty file: expected one JSON object per line")
+
+
+def _reject_non_jsonl(path: Path, number: int, first: bytes) -> None:
+    """Recognise a whole-file JSON array or pretty-printed JSON from the first line."""
+    if first.startswith(b"["):
+        raise InputError.at(
+            path,
+            "this looks like a JSON array; evbench reads JSON Lines (one document object per line)",
+            number,
+        )
+    if first in (b"{", b"{\\"):
+        raise InputError.at(
+            path,
+            "this looks like pretty-printed JSON; evbench reads JSON Lines (each document on one line)",
+            number,
+        )
+
+
+def encode(record: object) -> bytes:
+    """One JSON Lines line (without the newline) for a record or plain object."""
+    return _ENCODER.encode(record)
+
+
+@contextmanager
+def atomic_writer(path: str | Path) -> Iterator[IO[bytes]]:
+    """Open a temporary file beside ``path``; rename it over ``path`` only on success.
+
+    An interrupted or failed write leaves ``path`` as it was (or absent) and no temporary
+    file behind.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def write_jsonl(path: str | Path, records: Iterable[object]) -> int:
+    """Write records as JSON Lines atomically; return how many were written."""
+    count = 0
+    with atomic_writer(path) as handle:
+        for record in records:
+            handle.write(encode(record))
+            handle.write(b"\n")
+            count += 1
+    return count
+
+
+def write_text(path: str | Path, text: str) -> None:
+    """Write a UTF-8 text file atomically."""
+    with atomic_writer(path) as handle:
+        handle.write(text.encode("utf-8"))

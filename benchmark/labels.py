@@ -1,0 +1,75 @@
+"""Label sets as data: event types (quad class, modes), roles, entity types, factuality, polarity.
+
+The default is the PLOVER-based set of docs/FORMAT.md (``labelsets/plover-v1.json`` in the
+package). Another dataset may bring its own file of the same shape (``--labels FILE``).
+Nothing else in evbench hard-codes a label list.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from importlib import resources
+from pathlib import Path
+
+import msgspec
+
+from benchmark.errors import InputError
+
+DEFAULT_LABELSET = "plover-v1.json"
+
+
+class EventTypeSpec(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """What the label set says about one event type."""
+
+    quad: str
+    modes: tuple[str, ...] = ()
+
+
+class LabelSet(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Every label a valid file may use, plus the format version it belongs to."""
+
+    name: str
+    version: str
+    format_version: int
+    event_types: dict[str, EventTypeSpec]
+    roles: tuple[str, ...]
+    entity_types: dict[str, str]
+    factuality: tuple[str, ...]
+    polarities: tuple[str, ...]
+    description: str = ""
+
+    @property
+    def digest(self) -> str:
+        """First 8 hex digits of the SHA-256 of the canonical JSON of this label set."""
+        canonical = msgspec.json.encode(msgspec.to_builtins(self), order="sorted")
+        return hashlib.sha256(canonical).hexdigest()[:8]
+
+    def modes_of(self, event_type: str) -> tuple[str, ...]:
+        return self.event_types[event_type].modes
+
+
+def load_labels(path: str | Path | None = None) -> LabelSet:
+    """Read a label-set file; ``None`` gives the default PLOVER v1 set.
+
+    Raises:
+        InputError: the file is unreadable, not JSON, or not a label set.
+    """
+    if path is None:
+        data = resources.files("benchmark.labelsets").joinpath(DEFAULT_LABELSET).read_bytes()
+        source = f"<package>/labelsets/{DEFAULT_LABELSET}"
+    else:
+        source = str(path)
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise InputError.at(source, f"cannot read label set: {exc.strerror}") from None
+    try:
+        labels = msgspec.json.decode(data, type=LabelSet)
+    except msgspec.ValidationError as exc:
+        raise InputError.at(source, f"not a label set: {exc}") from None
+    except msgspec.DecodeError as exc:
+        raise InputError.at(source, f"not valid JSON: {exc}") from None
+    for event_type, spec in labels.event_types.items():
+        if len(set(spec.modes)) != len(spec.modes):
+            raise InputError.at(source, "duplicate mode", field=f"event_types.{event_type}.modes")
+    return labels

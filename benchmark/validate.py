@@ -1,0 +1,436 @@
+"""Validation: raw JSON Lines -> typed records, or every problem with its file, line and field.
+
+Two stages per line. Decoding (msgspec) checks the shape: JSON syntax, UTF-8, field types,
+required and unknown fields; it stops at the first shape error of a line. The rule checks
+below then collect *every* problem of a well-shaped record: offsets in range, span text
+equal to the slice, no whitespace at gold span ends, unique ids, references that resolve,
+argument spans that are mentions of their entity, labels and modes from the label set,
+segmentation in order. Cross-record rules (unique document ids, predictions for known
+documents) run while streaming, so memory stays bounded by one line plus the id sets.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Generic, TypeVar
+
+import msgspec
+
+from benchmark.errors import InputError, Issue, Location
+from benchmark.jsonl import read_lines
+from benchmark.labels import LabelSet, load_labels
+from benchmark.model import Document, Entity, Prediction, PredSpan, Span
+
+DEFAULT_KEEP = 1000  # issues kept in memory; further ones are only counted
+
+R = TypeVar("R", Document, Prediction)
+_MSGSPEC_ERROR = re.compile(r"^(?P<msg>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
+
+
+@dataclass
+class IssueLog:
+    """Issues found so far: the first ``keep`` in full, all of them counted."""
+
+    keep: int = DEFAULT_KEEP
+    issues: list[Issue] = field(default_factory=list)
+    total: int = 0
+
+    def add(self, issue: Issue) -> None:
+        self.total += 1
+        if len(self.issues) < self.keep:
+            self.issues.append(issue)
+
+    def raise_if_any(self) -> None:
+        if self.total:
+            raise InputError(self.issues, self.total)
+
+
+@dataclass
+class Validation(Generic[R]):
+    """Outcome of validating one file: records that passed and the issue log."""
+
+    path: str
+    records: int = 0
+    log: IssueLog = field(default_factory=IssueLog)
+
+    @property
+    def ok(self) -> bool:
+        return self.log.total == 0
+
+
+# --- decoding ------------------------------------------------------------------------------
+
+_DECODERS = {Document: msgspec.json.Decoder(Document), Prediction: msgspec.json.Decoder(Prediction)}
+
+
+def decode_line(path: str, number: int, line: bytes, kind: type[R]) -> R:
+    """Decode one JSON Lines line into ``kind``.
+
+    Raises:
+        InputError: invalid UTF-8, malformed JSON, or a shape error, located by field path.
+    """
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError.at(
+            path, f"invalid UTF-8: byte 0x{line[exc.start]:02x} at column {exc.start + 1}", number
+        ) from None
+    try:
+        return _DECODERS[kind].decode(line)
+    except msgspec.ValidationError as exc:
+        message, field_path = _explain_shape_error(str(exc))
+        raise InputError.at(path, message, number, field_path) from None
+    except msgspec.DecodeError as exc:
+        raise InputError.at(path, f"not valid JSON: {_plain(str(exc))}", number) from None
+
+
+def _explain_shape_error(text: str) -> tuple[str, str]:
+    """Turn msgspec's ``Expected `int`, got `str` - at `$.a[0].b``` into (message, field)."""
+    match = _MSGSPEC_ERROR.match(text)
+    if match is None:
+        return _plain(text), ""
+    message = _plain(match["msg"])
+    message = message.replace("object missing required field", "missing required field")
+    message = message.replace("object contains unknown field", "unknown field")
+    return message, (match["path"] or "").lstrip(".")
+
+
+def _plain(message: str) -> str:
+    message = message.replace("`", "" if message.startswith("Expected") else "'")
+    message = message.replace("JSON is malformed: ", "")
+    return message[:1].lower() + message[1:]
+
+
+# --- rule checks ---------------------------------------------------------------------------
+
+
+class Checker:
+    """Collects rule violations of one record, each located by field path."""
+
+    def __init__(self, path: str, line: int, labels: LabelSet, log: IssueLog):
+        self.path, self.line, self.labels, self.log = path, line, labels, log
+        self.count = 0
+
+    def problem(self, field_path: str, message: str) -> None:
+        self.count += 1
+        self.log.add(Issue(Location(self.path, self.line, field_path), message))
+
+    def label(self, field_path: str, value: str | None, allowed: Iterable[str], what: str) -> bool:
+        allowed = list(allowed)
+        if value in allowed:
+            return True
+        hint = difflib.get_close_matches(str(value), allowed, n=1)
+        suffix = f"; did you mean {hint[0]!r}?" if hint else f" (allowed: {', '.join(allowed)})"
+        self.problem(field_path, f"unknown {what} {value!r}{suffix}")
+        return False
+
+    def offsets(self, field_path: str, start: int, end: int, text: str) -> bool:
+        if start < 0:
+            self.problem(f"{field_path}.start", f"negative offset {start}")
+            return False
+        if start >= end:
+            self.problem(f"{field_path}.end", f"end {end} is not after start {start}")
+            return False
+        if end > len(text):
+            self.problem(f"{field_path}.end", f"{end} is past the end of the text ({len(text)} chars)")
+            return False
+        return True
+
+    def gold_span(self, field_path: str, span: Span, text: str) -> bool:
+        if not self.offsets(field_path, span.start, span.end, text):
+            return False
+        actual = text[span.start : span.end]
+        if span.text != actual:
+            self.problem(
+                f"{field_path}.text",
+                f"{span.text!r} does not equal the text at [{span.start}, {span.end}): {actual!r}",
+            )
+            return False
+        if actual != actual.strip():
+            self.problem(field_path, f"span {actual!r} starts or ends with whitespace")
+            return False
+        return True
+
+    def pred_span(self, field_path: str, span: PredSpan, text: str) -> bool:
+        if (span.start is None) != (span.end is None):
+            self.problem(field_path, "give both 'start' and 'end', or neither (text-only span)")
+            return False
+        if span.start is None:
+            if not span.text or not span.text.strip():
+                self.problem(field_path, "a span needs offsets or a non-empty 'text'")
+                return False
+            return True
+        if not self.offsets(field_path, span.start, span.end, text):
+            return False
+        actual = text[span.start : span.end]
+        if span.text is not None and span.text != actual:
+            self.problem(
+                f"{field_path}.text",
+                f"{span.text!r} does not equal the text at [{span.start}, {span.end}): {actual!r}"
+                " (offsets are Unicode code points, not bytes)",
+            )
+            return False
+        return True
+
+    def unique_id(self, field_path: str, ident: str, seen: dict[str, str]) -> None:
+        if not ident.strip():
+            self.problem(field_path, "empty id")
+        elif ident in seen:
+            self.problem(field_path, f"duplicate id {ident!r} (first used at {seen[ident]})")
+        else:
+            seen[ident] = field_path
+
+
+def check_document(doc: Document, labels: LabelSet, checker: Checker) -> None:
+    """Every rule of FORMAT.md for a gold document."""
+    text = doc.text
+    if not doc.id.strip():
+        checker.problem("id", "empty document id")
+    if not text:
+        checker.problem("text", "empty text")
+        return
+    _check_segmentation(doc, checker)
+    ids: dict[str, str] = {}
+    mentions: dict[tuple[int, int], str] = {}
+    entities: dict[str, Entity] = {}
+    for i, entity in enumerate(doc.entities):
+        where = f"entities[{i}]"
+        checker.unique_id(f"{where}.id", entity.id, ids)
+        entities.setdefault(entity.id, entity)
+        checker.label(f"{where}.type", entity.type, labels.entity_types, "entity type")
+        if not entity.mentions:
+            checker.problem(f"{where}.mentions", "an entity needs at least one mention")
+        for j, mention in enumerate(entity.mentions):
+            if not checker.gold_span(f"{where}.mentions[{j}]", mention, text):
+                continue
+            key = (mention.start, mention.end)
+            owner = mentions.get(key)
+            if owner is not None:
+                checker.problem(
+                    f"{where}.mentions[{j}]",
+                    f"mention [{mention.start}, {mention.end}) is already a mention of {owner}",
+                )
+            mentions[key] = entity.id
+    events = {event.id for event in doc.events}
+    for i, event in enumerate(doc.events):
+        where = f"events[{i}]"
+        checker.unique_id(f"{where}.id", event.id, ids)
+        if checker.label(f"{where}.type", event.type, labels.event_types, "event type"):
+            _check_mode(checker, where, event.type, event.mode, labels)
+        checker.label(f"{where}.factuality", event.factuality, labels.factuality, "factuality")
+        checker.gold_span(f"{where}.trigger", event.trigger, text)
+        if event.coref is not None and not event.coref.strip():
+            checker.problem(f"{where}.coref", "empty coref id")
+        seen_args: set[tuple[str, int, int]] = set()
+        for j, argument in enumerate(event.arguments):
+            arg_where = f"{where}.arguments[{j}]"
+            checker.label(f"{arg_where}.role", argument.role, labels.roles, "role")
+            if not checker.gold_span(f"{arg_where}.span", argument.span, text):
+                continue
+            _check_mention_of(checker, arg_where, argument.entity, argument.span, entities)
+            key = (argument.role, argument.span.start, argument.span.end)
+            if key in seen_args:
+                checker.problem(arg_where, f"duplicate argument ({argument.role}, {argument.span.text!r})")
+            seen_args.add(key)
+    for i, stance in enumerate(doc.stances):
+        where = f"stances[{i}]"
+        checker.unique_id(f"{where}.id", stance.id, ids)
+        if checker.gold_span(f"{where}.holder.span", stance.holder.span, text):
+            _check_mention_of(checker, f"{where}.holder", stance.holder.entity, stance.holder.span, entities)
+        target = stance.target
+        if target.event is not None:
+            if target.entity is not None or target.span is not None:
+                checker.problem(f"{where}.target", "a target is an entity (entity + span) or an event, not both")
+            elif target.event not in events:
+                checker.problem(f"{where}.target.event", f"no event with id {target.event!r}")
+        elif target.entity is None or target.span is None:
+            checker.problem(f"{where}.target", "an entity target needs both 'entity' and 'span'")
+        elif checker.gold_span(f"{where}.target.span", target.span, text):
+            _check_mention_of(checker, f"{where}.target", target.entity, target.span, entities)
+        checker.label(f"{where}.polarity", stance.polarity, labels.polarities, "polarity")
+        if not stance.evidence:
+            checker.problem(f"{where}.evidence", "a gold stance needs at least one evidence span")
+        for j, span in enumerate(stance.evidence):
+            checker.gold_span(f"{where}.evidence[{j}]", span, text)
+
+
+def _check_segmentation(doc: Document, checker: Checker) -> None:
+    for name, spans in (("paragraphs", doc.paragraphs), ("sentences", doc.sentences)):
+        if not spans:
+            checker.problem(name, f"a gold document needs at least one of its {name}")
+        previous_end = 0
+        for i, span in enumerate(spans):
+            if not checker.gold_span(f"{name}[{i}]", span, doc.text):
+                continue
+            if span.start < previous_end:
+                checker.problem(f"{name}[{i}]", f"overlaps or precedes the previous one (starts at {span.start} < {previous_end})")
+            previous_end = max(previous_end, span.end)
+    for i, sentence in enumerate(doc.sentences):
+        if not any(p.start <= sentence.start and sentence.end <= p.end for p in doc.paragraphs):
+            checker.problem(f"sentences[{i}]", f"[{sentence.start}, {sentence.end}) is not inside one paragraph")
+
+
+def _check_mode(checker: Checker, where: str, event_type: str, mode: str | None, labels: LabelSet) -> None:
+    if mode is None:
+        return
+    modes = labels.modes_of(event_type)
+    if not modes:
+        checker.problem(f"{where}.mode", f"{event_type} takes no mode (got {mode!r})")
+    else:
+        checker.label(f"{where}.mode", mode, modes, f"mode for {event_type}")
+
+
+def _check_mention_of(checker: Checker, where: str, entity_id: str, span: Span, entities: dict[str, Entity]) -> None:
+    entity = entities.get(entity_id)
+    if entity is None:
+        checker.problem(f"{where}.entity", f"no entity with id {entity_id!r}")
+        return
+    if not any(m.start == span.start and m.end == span.end for m in entity.mentions):
+        checker.problem(f"{where}.span", f"[{span.start}, {span.end}) {span.text!r} is not a mention of entity {entity_id}")
+
+
+def check_prediction(pred: Prediction, gold: Document, labels: LabelSet, checker: Checker) -> None:
+    """Every rule of FORMAT.md for one system output, against its gold document."""
+    text = gold.text
+    if pred.text is not None and pred.text != text:
+        checker.problem("text", "differs from the gold document's text (omit 'text' or copy it exactly)")
+    n_sentences = len(gold.sentences)
+    ids: dict[str, str] = {}
+    for i, entity in enumerate(pred.entities or ()):
+        where = f"entities[{i}]"
+        checker.unique_id(f"{where}.id", entity.id, ids)
+        checker.label(f"{where}.type", entity.type, labels.entity_types, "entity type")
+        for j, mention in enumerate(entity.mentions):
+            checker.pred_span(f"{where}.mentions[{j}]", mention, text)
+    events = {event.id for event in pred.events}
+    for i, event in enumerate(pred.events):
+        where = f"events[{i}]"
+        checker.unique_id(f"{where}.id", event.id, ids)
+        if checker.label(f"{where}.type", event.type, labels.event_types, "event type"):
+            _check_mode(checker, where, event.type, event.mode, labels)
+        checker.label(f"{where}.factuality", event.factuality, labels.factuality, "factuality")
+        checker.pred_span(f"{where}.trigger", event.trigger, text)
+        _check_sentence(checker, where, event.sentence, n_sentences)
+        for j, argument in enumerate(event.arguments):
+            checker.label(f"{where}.arguments[{j}].role", argument.role, labels.roles, "role")
+            checker.pred_span(f"{where}.arguments[{j}].span", argument.span, text)
+    for i, stance in enumerate(pred.stances):
+        where = f"stances[{i}]"
+        checker.unique_id(f"{where}.id", stance.id, ids)
+        checker.pred_span(f"{where}.holder.span", stance.holder.span, text)
+        target = stance.target
+        if (target.span is None) == (target.event is None):
+            checker.problem(f"{where}.target", "give exactly one of 'span' (entity target) or 'event'")
+        elif target.event is not None and target.event not in events:
+            checker.problem(f"{where}.target.event", f"no predicted event with id {target.event!r}")
+        elif target.span is not None:
+            checker.pred_span(f"{where}.target.span", target.span, text)
+        checker.label(f"{where}.polarity", stance.polarity, labels.polarities, "polarity")
+        _check_sentence(checker, where, stance.sentence, n_sentences)
+        for j, span in enumerate(stance.evidence):
+            checker.pred_span(f"{where}.evidence[{j}]", span, text)
+
+
+def _check_sentence(checker: Checker, where: str, sentence: int | None, n_sentences: int) -> None:
+    if sentence is not None and not 0 <= sentence < n_sentences:
+        checker.problem(f"{where}.sentence", f"no sentence {sentence} (the gold document has {n_sentences})")
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def iter_gold(path: str | Path, labels: LabelSet | None = None, log: IssueLog | None = None) -> Iterator[Document]:
+    """Stream the valid gold documents of a file; every problem goes to ``log``.
+
+    Without a log, the first problem raises ``InputError`` at the end of the file,
+    carrying every issue found.
+    """
+    labels = labels or load_labels()
+    own_log = log is None
+    log = IssueLog() if log is None else log
+    seen: dict[str, int] = {}
+    name = str(path)
+    try:
+        for number, line in read_lines(path):
+            checker = Checker(name, number, labels, log)
+            try:
+                doc = decode_line(name, number, line, Document)
+            except InputError as exc:
+                log.add(exc.issues[0])
+                continue
+            if doc.id in seen:
+                checker.problem("id", f"duplicate document id {doc.id!r} (first on line {seen[doc.id]})")
+                continue
+            seen[doc.id] = number
+            check_document(doc, labels, checker)
+            if checker.count == 0:
+                yield doc
+    except InputError as exc:
+        for issue in exc.issues:
+            log.add(issue)
+    if own_log:
+        log.raise_if_any()
+
+
+def iter_predictions(
+    path: str | Path,
+    gold: dict[str, Document],
+    labels: LabelSet | None = None,
+    log: IssueLog | None = None,
+) -> Iterator[Prediction]:
+    """Stream the valid predictions of a file, checked against the gold documents by id.
+
+    Raises (when no ``log`` is given) ``InputError`` at the end, with every issue found.
+    """
+    labels = labels or load_labels()
+    own_log = log is None
+    log = IssueLog() if log is None else log
+    seen: dict[str, int] = {}
+    name = str(path)
+    try:
+        for number, line in read_lines(path):
+            checker = Checker(name, number, labels, log)
+            try:
+                pred = decode_line(name, number, line, Prediction)
+            except InputError as exc:
+                log.add(exc.issues[0])
+                continue
+            gold_doc = gold.get(pred.id)
+            if gold_doc is None:
+                hint = difflib.get_close_matches(pred.id, list(gold), n=1)
+                checker.problem("id", f"no gold document with id {pred.id!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""))
+                continue
+            if pred.id in seen:
+                checker.problem("id", f"duplicate document id {pred.id!r} (first on line {seen[pred.id]})")
+                continue
+            seen[pred.id] = number
+            check_prediction(pred, gold_doc, labels, checker)
+            if checker.count == 0:
+                yield pred
+    except InputError as exc:
+        for issue in exc.issues:
+            log.add(issue)
+    if own_log:
+        log.raise_if_any()
+
+
+def validate_gold_file(path: str | Path, labels: LabelSet | None = None, keep: int = DEFAULT_KEEP) -> Validation[Document]:
+    """Check a gold file completely; never raises for bad data (problems are in the result)."""
+    result: Validation[Document] = Validation(str(path), log=IssueLog(keep))
+    for _ in iter_gold(path, labels, result.log):
+        result.records += 1
+    return result
+
+
+def validate_prediction_file(
+    path: str | Path, gold: dict[str, Document], labels: LabelSet | None = None, keep: int = DEFAULT_KEEP
+) -> Validation[Prediction]:
+    """Check a prediction file completely against gold documents; problems are in the result."""
+    result: Validation[Prediction] = Validation(str(path), log=IssueLog(keep))
+    for _ in iter_predictions(path, gold, labels, result.log):
+        result.records += 1
+    return result
