@@ -1,0 +1,99 @@
+"""The CLI: exit codes, one-line errors on stderr, never a traceback."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from benchmark.cli import app
+from conftest import write_lines
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_version() -> None:
+    result = invoke("--version")
+    assert result.exit_code == 0 and result.stdout.startswith("evbench ")
+
+
+def test_validate_valid_gold(gold_file) -> None:
+    result = invoke("validate", str(gold_file))
+    assert result.exit_code == 0, result.output
+    assert "valid gold file, 1 document(s)" in result.stdout
+
+
+def test_validate_invalid_gold_exits_1_with_located_lines(tmp_path, gold_doc) -> None:
+    gold_doc["events"][0]["type"] = "NOPE"
+    path = write_lines(tmp_path / "g.jsonl", [gold_doc])
+    result = invoke("validate", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == f"{path}:1: events[0].type: unknown event type 'NOPE' (allowed: " + \
+        "AGREE, CONSULT, SUPPORT, CONCEDE, COOPERATE, AID, RETREAT, REQUEST, ACCUSE, REJECT, THREATEN, PROTEST, SANCTION, MOBILIZE, COERCE, ASSAULT)"
+    assert "Traceback" not in result.output
+
+
+def test_validate_caps_the_listing(tmp_path, gold_doc) -> None:
+    gold_doc["events"][0]["type"] = "NOPE"
+    path = write_lines(tmp_path / "g.jsonl", [gold_doc | {"id": str(i)} for i in range(30)])
+    result = invoke("validate", str(path))
+    lines = result.stderr.splitlines()
+    assert len(lines) == 22 and lines[20] == "... and 10 more problem(s)" and "30 problem(s)" in lines[21]
+
+
+def test_validate_predictions(tmp_path, gold_file) -> None:
+    good = write_lines(tmp_path / "p.jsonl", [{"id": "doc1"}])
+    bad = write_lines(tmp_path / "q.jsonl", [{"id": "nope"}])
+    assert invoke("validate", str(good), "--predictions", "--gold", str(gold_file)).exit_code == 0
+    result = invoke("validate", str(bad), "--predictions", "--gold", str(gold_file))
+    assert result.exit_code == 1 and "no gold document with id 'nope'" in result.stderr
+
+
+def test_validate_json_output(tmp_path, gold_file) -> None:
+    result = invoke("validate", str(gold_file), "--json")
+    assert json.loads(result.stdout) | {"file": None} == {
+        "file": None, "kind": "gold", "valid": True, "documents": 1, "problems": 0, "issues": []}
+
+
+def test_missing_file_is_a_usage_error(tmp_path) -> None:
+    result = invoke("validate", str(tmp_path / "nope.jsonl"))
+    assert result.exit_code == 2
+
+
+def test_malformed_gold_given_to_stats_exits_65(tmp_path) -> None:
+    path = tmp_path / "g.jsonl"
+    path.write_bytes(b"[1, 2]\n")
+    result = invoke("stats", "--gold", str(path))
+    assert result.exit_code == 65
+    assert result.stderr.strip() == f"{path}:1: this looks like a JSON array; evbench reads JSON Lines (one document object per line)"
+
+
+def test_malformed_label_set_exits_65(tmp_path, gold_file) -> None:
+    labels = tmp_path / "labels.json"
+    labels.write_text("{")
+    result = invoke("validate", str(gold_file), "--labels", str(labels))
+    assert result.exit_code == 65 and "not valid JSON" in result.stderr
+
+
+def test_stats_json_counts_every_layer(gold_file) -> None:
+    result = invoke("stats", "--gold", str(gold_file), "--json")
+    stats = json.loads(result.stdout)
+    assert stats["layers"]["events"] == 4 and stats["layers"]["stances"] == 2
+    assert stats["event_types"]["ACCUSE"] == 1 and stats["event_types"]["AID"] == 0
+    assert stats["polarity"] == {"favor": 0, "against": 2, "neutral": 0}
+    assert stats["roles"] == {"actor": 3, "recipient": 1, "place": 1, "time": 0}
+
+
+def test_stats_table_on_bundled_data() -> None:
+    result = invoke("stats")
+    assert result.exit_code == 0 and "documents" in result.stdout
+
+
+def test_unknown_split_is_a_usage_error() -> None:
+    result = invoke("stats", "--split", "dev")
+    assert result.exit_code == 2 and "unknown split 'dev'" in result.stderr
