@@ -20,6 +20,11 @@ def span(text: str, needle: str, nth: int = 0) -> dict:
 @pytest.fixture
 def gold_doc() -> dict:
     """A small, fully annotated, valid gold document as plain JSON data."""
+    return make_gold_doc()
+
+
+def make_gold_doc() -> dict:
+    """The ``gold_doc`` fixture's document (a fresh copy each call)."""
     t = TEXT
     russia = [span(t, "Russia"), span(t, "Russia", 1), span(t, "Moscow")]
     return {

@@ -1,0 +1,120 @@
+"""When a predicted item agrees with a gold item, and the one alignment function.
+
+An *item* (``Item``) is what one metric counts: a ``label`` that must be equal (event type,
+role, polarity...) and ``slots`` that must agree (trigger span, argument span, holder...).
+A gold slot lists its acceptable *alternatives* (one mention, or every mention of the
+entity under coreference matching); a predicted slot holds one value. A value is a span
+``(start, end)`` or a token string (an entity or event identity). Two values agree when:
+
+* both are spans and the span rule holds: ``exact`` (same offsets) or ``overlap`` (share
+  at least one character);
+* both are tokens and are equal.
+
+Alignment is one-to-one and deterministic: a maximum matching (the largest number of
+pairs), among those the one with the largest total overlap (mean Jaccard over slots),
+remaining ties resolved by document order (items sorted by position, then by value).
+Unmatched predictions are false positives (duplicates included), unmatched gold items
+false negatives.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from typing import Any, NamedTuple
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+SPAN_RULES = ("exact", "overlap")
+
+
+class Item(NamedTuple):
+    """One scoring unit: equal ``label``, agreeing ``slots``; ``position`` places it in the text."""
+
+    label: tuple
+    slots: tuple[tuple[Any, ...], ...]
+    position: int
+    breakdown: str = ""
+    payload: tuple = ()
+
+
+class Alignment(NamedTuple):
+    pairs: list[tuple[int, int]]  # (gold index, predicted index)
+    missed: list[int]  # gold indices left unmatched
+    spurious: list[int]  # predicted indices left unmatched
+
+
+def _jaccard(a: tuple[int, int], b: tuple[int, int]) -> float:
+    inter = min(a[1], b[1]) - max(a[0], b[0])
+    return inter / (max(a[1], b[1]) - min(a[0], b[0])) if inter > 0 else 0.0
+
+
+def agreement(gold_alternatives: tuple, value: Any, span_rule: str) -> float:
+    """How well a predicted value agrees with a gold slot: 0 = not at all, else in (0, 1]."""
+    best = 0.0
+    for alternative in gold_alternatives:
+        if isinstance(alternative, tuple) and isinstance(value, tuple):
+            if alternative == value:
+                return 1.0
+            if span_rule == "overlap" and alternative[0] < value[1] and value[0] < alternative[1]:
+                best = max(best, _jaccard(alternative, value) or 1e-9)
+        elif alternative == value:
+            return 1.0
+    return best
+
+
+def _order(items: list[Item], indices: list[int]) -> list[int]:
+    return sorted(indices, key=lambda i: (items[i].position, repr(items[i].slots), repr(items[i].payload)))
+
+
+def align(gold: list[Item], pred: list[Item], span_rule: str = "exact") -> Alignment:
+    """Match gold and predicted items one-to-one (see the module docstring for the rule)."""
+    groups: dict[tuple, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+    for i, item in enumerate(gold):
+        groups[item.label][0].append(i)
+    for j, item in enumerate(pred):
+        groups[item.label][1].append(j)
+    pairs: list[tuple[int, int]] = []
+    for gold_ids, pred_ids in groups.values():
+        if not gold_ids or not pred_ids:
+            continue
+        gold_ids, pred_ids = _order(gold, gold_ids), _order(pred, pred_ids)
+        if span_rule == "exact" and all(len(alts) == 1 for i in gold_ids for alts in gold[i].slots):
+            pairs.extend(_match_equal(gold, pred, gold_ids, pred_ids))
+        else:
+            pairs.extend(_match_best(gold, pred, gold_ids, pred_ids, span_rule))
+    matched_gold = {g for g, _ in pairs}
+    matched_pred = {p for _, p in pairs}
+    return Alignment(
+        sorted(pairs),
+        [i for i in range(len(gold)) if i not in matched_gold],
+        [j for j in range(len(pred)) if j not in matched_pred],
+    )
+
+
+def _match_equal(gold: list[Item], pred: list[Item], gold_ids: list[int], pred_ids: list[int]):
+    """Equality is an equivalence: matching in order within each key is a maximum matching."""
+    waiting: dict[tuple, deque[int]] = defaultdict(deque)
+    for i in gold_ids:
+        waiting[gold[i].slots].append(i)
+    for j in pred_ids:
+        queue = waiting.get(pred[j].slots)
+        if queue:
+            yield queue.popleft(), j
+
+
+def _match_best(gold: list[Item], pred: list[Item], gold_ids: list[int], pred_ids: list[int], span_rule: str):
+    """Maximum matching with the largest total agreement (Hungarian algorithm, scipy)."""
+    epsilon = 1.0 / (min(len(gold_ids), len(pred_ids)) + 1)
+    weights = np.zeros((len(gold_ids), len(pred_ids)))
+    for row, i in enumerate(gold_ids):
+        for col, j in enumerate(pred_ids):
+            scores = [agreement(alts, value[0], span_rule) for alts, value in zip(gold[i].slots, pred[j].slots)]
+            if all(scores):
+                weights[row, col] = 1.0 + epsilon * (sum(scores) / len(scores) if scores else 1.0)
+    if not weights.any():
+        return
+    rows, cols = linear_sum_assignment(weights, maximize=True)
+    for row, col in zip(rows, cols):
+        if weights[row, col] > 0:
+            yield gold_ids[row], pred_ids[col]

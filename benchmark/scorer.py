@@ -1,0 +1,378 @@
+"""score(gold, predictions) -> Report: every metric's counts, scores, intervals and signature.
+
+Counts are additive: each document contributes per-unit (sentence) counts for every
+(metric, label) column; the corpus score is their sum, so scoring streams over the
+predictions, and the bootstrap resamples rows of the table without re-matching.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from benchmark import units
+from benchmark.counts import Counts, PRF, macro_f1, prf
+from benchmark.errors import UsageError
+from benchmark.loader import Corpus
+from benchmark.match import SPAN_RULES, Alignment, Item, align
+from benchmark.metrics import COUNTED, F_AVG_POLARITIES, METRICS
+from benchmark.model import Document, Prediction
+from benchmark.resampling import percentile_interval, resample_weights, resampled_sums
+from benchmark.signature import Signature
+from benchmark.textalign import resolve_prediction
+
+ARG_RULES = ("mention", "coref")
+COMPAT_MODES = ("none", "textee")
+RESAMPLING_UNITS = ("doc", "paragraph", "sentence")
+TEXTEE_METRICS = ("TI", "TC", "AI", "AC", "AI+", "AC+")
+
+
+@dataclass(frozen=True)
+class ScoringOptions:
+    """Every choice that changes a count. Defaults: exact spans, exact argument mentions."""
+
+    span: str = "exact"
+    args: str = "mention"
+    compat: str = "none"
+    zero_division: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name, value, allowed in (("span", self.span, SPAN_RULES), ("args", self.args, ARG_RULES),
+                                     ("compat", self.compat, COMPAT_MODES)):
+            if value not in allowed:
+                raise UsageError(f"--{name} must be one of {', '.join(allowed)} (got {value!r})")
+        if self.compat == "textee" and (self.span, self.args) != ("exact", "mention"):
+            raise UsageError("--compat textee reproduces TextEE's exact-span, mention-level keys; "
+                             "it cannot be combined with --span overlap or --args coref")
+        if self.zero_division not in (0.0, 1.0):
+            raise UsageError(f"zero_division must be 0 or 1 (got {self.zero_division})")
+
+
+@dataclass(frozen=True)
+class ResamplingOptions:
+    """How confidence intervals are computed: unit, number of resamples, seed, level."""
+
+    unit: str = "sentence"
+    n: int = 1000
+    seed: int = 0
+    level: float = 0.95
+
+    def __post_init__(self) -> None:
+        if self.unit not in RESAMPLING_UNITS:
+            raise UsageError(f"--unit must be one of {', '.join(RESAMPLING_UNITS)} (got {self.unit!r})")
+        if self.n < 0:
+            raise UsageError(f"--bootstrap must be >= 0 (got {self.n})")
+        if not 0 < self.level < 1:
+            raise UsageError(f"the confidence level must be in (0, 1) (got {self.level})")
+
+
+# --- one document --------------------------------------------------------------------------
+
+
+@dataclass
+class DocumentScore:
+    """What one document contributes: counts per (row, metric, label), the type confusion, notes."""
+
+    counts: dict[tuple[int, str, str], list[int]] = field(default_factory=dict)
+    confusion: Counter = field(default_factory=Counter)
+    unresolved: list[str] = field(default_factory=list)
+
+    def add(self, row: int, metric: str, label: str, tp: int = 0, fp: int = 0, fn: int = 0) -> None:
+        cell = self.counts.setdefault((row, metric, label), [0, 0, 0])
+        cell[0] += tp
+        cell[1] += fp
+        cell[2] += fn
+
+
+def _dedupe(items: list[Item]) -> list[Item]:
+    """TextEE's set semantics: identical keys collapse (position and payload ignored)."""
+    seen: dict[tuple, Item] = {}
+    for item in items:
+        seen.setdefault((item.label, item.slots), item)
+    return list(seen.values())
+
+
+def score_document(gold: Document, pred: Prediction | None, options: ScoringOptions) -> DocumentScore:
+    """Counts of every metric for one gold document and its prediction (``None``: predicted nothing)."""
+    pred = pred if pred is not None else Prediction(id=gold.id)
+    pred, unresolved = resolve_prediction(pred, gold)
+    result = DocumentScore(unresolved=unresolved)
+    starts = [s.start for s in gold.sentences]
+
+    def row(position: int) -> int:
+        return max(bisect.bisect_right(starts, position) - 1, 0)
+
+    def count(metric: str, gold_items: list[Item], pred_items: list[Item], alignment: Alignment | None = None):
+        if options.compat == "textee" and metric in TEXTEE_METRICS:
+            gold_items, pred_items, alignment = _dedupe(gold_items), _dedupe(pred_items), None
+        alignment = alignment or align(gold_items, pred_items, options.span)
+        for g, _ in alignment.pairs:
+            result.add(row(gold_items[g].position), metric, gold_items[g].breakdown, tp=1)
+        for g in alignment.missed:
+            result.add(row(gold_items[g].position), metric, gold_items[g].breakdown, fn=1)
+        for p in alignment.spurious:
+            result.add(row(pred_items[p].position), metric, pred_items[p].breakdown, fp=1)
+
+    coref = options.args == "coref"
+    for metric, typed in (("ENT-I", False), ("ENT-C", True)):
+        count(metric, units.gold_entity_items(gold, typed), units.pred_entity_items(pred, typed))
+    # Item lists of triggers are parallel to the event lists, so alignment indices are event indices.
+    gold_ti, pred_ti = units.gold_trigger_items(gold, False), units.pred_trigger_items(pred, False)
+    ti = align(gold_ti, pred_ti, options.span)
+    count("TI", gold_ti, pred_ti, ti)
+    for g, p in ti.pairs:
+        result.confusion[(gold.events[g].type, pred.events[p].type)] += 1
+    gold_tc, pred_tc = units.gold_trigger_items(gold, True), units.pred_trigger_items(pred, True)
+    tc = align(gold_tc, pred_tc, options.span)
+    count("TC", gold_tc, pred_tc, tc)
+    for metric, with_role, attached in (("AI", False, False), ("AC", True, False), ("AI+", False, True), ("AC+", True, True)):
+        count(metric, units.gold_argument_items(gold, with_role, attached, coref),
+              units.pred_argument_items(pred, with_role, attached))
+    count("TUPLE", units.gold_tuple_items(gold), units.pred_tuple_items(pred, units.entity_resolver(gold, options.span)))
+    for metric, index in (("FACT", 0), ("MODE", 1)):
+        for g, p in tc.pairs:
+            gold_label = gold_tc[g].payload[index] or "none"
+            pred_label = pred_tc[p].payload[index] or "none"
+            r = row(gold_tc[g].position)
+            if gold_label == pred_label:
+                result.add(r, metric, gold_label, tp=1)
+            else:
+                result.add(r, metric, pred_label, fp=1)
+                result.add(r, metric, gold_label, fn=1)
+    gold_event_of = {pred.events[p].id: gold.events[g].id for g, p in tc.pairs}
+    for metric, with_polarity in (("ST", True), ("ST-ID", False)):
+        count(metric, units.gold_stance_items(gold, with_polarity, coref),
+              units.pred_stance_items(pred, with_polarity, gold_event_of))
+    return result
+
+
+# --- the corpus ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    """One metric's corpus-level numbers."""
+
+    name: str
+    counts: Counts
+    precision: float
+    recall: float
+    f1: float
+    macro_f1: float | None
+    ci: dict[str, tuple[float, float]]
+    per_label: dict[str, Counts]
+
+    def to_json(self, zero_division: float) -> dict[str, Any]:
+        return {
+            "tp": self.counts.tp, "fp": self.counts.fp, "fn": self.counts.fn,
+            "precision": self.precision, "recall": self.recall, "f1": self.f1, "macro_f1": self.macro_f1,
+            "ci": {k: list(v) for k, v in self.ci.items()},
+            "per_label": {label: dict(zip(("tp", "fp", "fn"), c)) | prf(c, zero_division)._asdict()
+                          for label, c in self.per_label.items()},
+        }
+
+
+@dataclass
+class Report:
+    """Everything a scoring run found: the count table, per-metric results, signature, notes."""
+
+    options: ScoringOptions
+    resampling: ResamplingOptions
+    signature: Signature
+    columns: list[tuple[str, str]]
+    table: np.ndarray  # (rows, columns, 3) int64; rows are sentences of the gold, in gold order
+    row_doc: np.ndarray  # document index of each row
+    row_paragraph: np.ndarray  # corpus-wide paragraph index of each row
+    doc_ids: list[str]
+    metrics: dict[str, MetricResult]
+    confusion: dict[tuple[str, str], int]
+    missing_documents: list[str]
+    unresolved_spans: list[str]
+    skipped_metrics: dict[str, str]
+
+    def unit_table(self, unit: str | None = None) -> np.ndarray:
+        """The count table summed to the resampling unit (doc, paragraph or sentence)."""
+        unit = unit or self.resampling.unit
+        if unit == "sentence":
+            return self.table
+        groups = self.row_doc if unit == "doc" else self.row_paragraph
+        n = int(groups.max()) + 1 if len(groups) else 0
+        summed = np.zeros((n, *self.table.shape[1:]), dtype=self.table.dtype)
+        np.add.at(summed, groups, self.table)
+        return summed
+
+    def per_document(self, metric: str = "TC") -> dict[str, dict[str, float]]:
+        """Each document's counts and scores for one metric."""
+        docs = self.unit_table("doc")
+        cols = [i for i, (m, _) in enumerate(self.columns) if m == metric]
+        result = {}
+        for index, doc_id in enumerate(self.doc_ids):
+            c = Counts(*(int(v) for v in docs[index, cols].sum(0))) if cols else Counts()
+            result[doc_id] = dict(zip(("tp", "fp", "fn"), c)) | prf(c, self.options.zero_division)._asdict()
+        return result
+
+    def to_json(self) -> dict[str, Any]:
+        zd = self.options.zero_division
+        return {
+            "signature": str(self.signature),
+            "options": self.signature.fields(),
+            "metrics": {name: result.to_json(zd) for name, result in self.metrics.items()},
+            "skipped_metrics": self.skipped_metrics,
+            "confusion": [{"gold": g, "pred": p, "count": n} for (g, p), n in sorted(self.confusion.items())],
+            "missing_documents": self.missing_documents,
+            "unresolved_spans": self.unresolved_spans,
+            "per_document": {name: self.per_document(name) for name in ("TC", "AC+", "ST")},
+        }
+
+
+def _columns_and_table(corpus: Corpus, scores: dict[str, DocumentScore]):
+    columns: dict[tuple[str, str], int] = {}
+    for metric in COUNTED:
+        columns.setdefault((metric, ""), len(columns)) if METRICS[metric].breakdown == "" else None
+    for doc_score in scores.values():
+        for (_, metric, label) in doc_score.counts:
+            columns.setdefault((metric, label), len(columns))
+    ordered = sorted(columns, key=lambda c: (COUNTED.index(c[0]), c[1]))
+    index = {c: i for i, c in enumerate(ordered)}
+    row_start, row_doc, row_paragraph, paragraph_base = [], [], [], 0
+    for d, doc in enumerate(corpus.documents):
+        row_start.append(len(row_doc))
+        para_starts = [p.start for p in doc.paragraphs]
+        for sentence in doc.sentences:
+            row_doc.append(d)
+            row_paragraph.append(paragraph_base + bisect.bisect_right(para_starts, sentence.start) - 1)
+        paragraph_base += len(doc.paragraphs)
+    table = np.zeros((len(row_doc), len(ordered), 3), dtype=np.int64)
+    for d, doc in enumerate(corpus.documents):
+        for (r, metric, label), values in scores[doc.id].counts.items():
+            table[row_start[d] + r, index[(metric, label)]] += values
+    return ordered, table, np.array(row_doc, dtype=np.int64), np.array(row_paragraph, dtype=np.int64)
+
+
+def _statistics(columns: list[tuple[str, str]], undefined: float):
+    """Vectorised P, R, F1 of every counted metric and F_avg from summed (draws, columns, 3) counts.
+
+    A ratio with a zero denominator takes ``undefined`` (``zero_division`` for point
+    estimates, NaN inside the bootstrap so that such draws are left out of the interval).
+    """
+    by_metric: dict[str, list[int]] = {}
+    for i, (metric, _) in enumerate(columns):
+        by_metric.setdefault(metric, []).append(i)
+    polarity_cols = {label: i for i, (m, label) in enumerate(columns) if m == "ST" and label in F_AVG_POLARITIES}
+
+    def ratio(num, den):
+        return np.where(den > 0, num / np.maximum(den, 1), undefined)
+
+    def prf_of(sums):
+        tp, fp, fn = sums[..., 0], sums[..., 1], sums[..., 2]
+        return ratio(tp, tp + fp), ratio(tp, tp + fn), ratio(2 * tp, 2 * tp + fp + fn)
+
+    def compute(sums: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
+        out = {}
+        for metric, cols in by_metric.items():
+            p, r, f = prf_of(sums[:, cols].sum(1))
+            out[metric] = {"precision": p, "recall": r, "f1": f}
+        out["F_avg"] = {"f1": f_avg(sums)}
+        return out
+
+    def f_avg(sums: np.ndarray) -> np.ndarray:
+        # Mean F1 over the polarities of F_AVG_POLARITIES that occur (gold or predicted) in the
+        # sample; SemEval-2016's script always averages both, which scores a perfect system 0.5
+        # on data without any 'favor' tuple.
+        total = np.zeros(sums.shape[0])
+        present = np.zeros(sums.shape[0])
+        for col in polarity_cols.values():
+            tp, fp, fn = sums[:, col, 0], sums[:, col, 1], sums[:, col, 2]
+            occurs = (tp + fp + fn) > 0
+            total += np.where(occurs, 2 * tp / np.maximum(2 * tp + fp + fn, 1), 0.0)
+            present += occurs
+        return np.where(present > 0, total / np.maximum(present, 1), undefined)
+
+    return compute
+
+
+def score(
+    gold: Corpus,
+    predictions: Iterable[Prediction],
+    *,
+    options: ScoringOptions | None = None,
+    resampling: ResamplingOptions | None = None,
+    rng: np.random.Generator | None = None,
+) -> Report:
+    """Score predictions against a gold corpus.
+
+    Args:
+        gold: validated gold documents (``benchmark.load_gold``).
+        predictions: validated predictions (``benchmark.iter_predictions``), any order; a
+            gold document with no prediction scores as predicting nothing and is listed.
+        options: match rules (``ScoringOptions``); defaults: exact spans, mention arguments.
+        resampling: bootstrap settings (``ResamplingOptions``); defaults: sentences, 1,000, seed 0, 95 %.
+        rng: overrides the generator seeded from ``resampling.seed``.
+
+    Raises:
+        UsageError: a prediction's document id is not in the gold, or appears twice.
+    """
+    options = options or ScoringOptions()
+    resampling = resampling or ResamplingOptions()
+    gold_by_id = gold.by_id()
+    scores: dict[str, DocumentScore] = {}
+    any_entities = False
+    for pred in predictions:
+        if pred.id not in gold_by_id:
+            raise UsageError(f"prediction for unknown document {pred.id!r}")
+        if pred.id in scores:
+            raise UsageError(f"two predictions for document {pred.id!r}")
+        any_entities = any_entities or pred.entities is not None
+        scores[pred.id] = score_document(gold_by_id[pred.id], pred, options)
+    missing = [doc.id for doc in gold.documents if doc.id not in scores]
+    for doc_id in missing:
+        scores[doc_id] = score_document(gold_by_id[doc_id], None, options)
+
+    columns, table, row_doc, row_paragraph = _columns_and_table(gold, scores)
+    skipped = {}
+    if not any_entities:
+        skipped = {m: "the predictions have no entity layer" for m in ("ENT-I", "ENT-C")}
+        keep = [i for i, (m, _) in enumerate(columns) if m not in skipped]
+        columns, table = [columns[i] for i in keep], table[:, keep]
+    signature = Signature.build(gold, options, resampling)
+    report = Report(options, resampling, signature, columns, table, row_doc, row_paragraph,
+                    [d.id for d in gold.documents], {}, {}, missing,
+                    [f"{doc_id}: {where}" for doc_id, s in scores.items() for where in s.unresolved], skipped)
+    confusion: Counter = Counter()
+    for s in scores.values():
+        confusion.update(s.confusion)
+    report.confusion = dict(confusion)
+    report.metrics = _metric_results(report, rng or np.random.default_rng(resampling.seed))
+    return report
+
+
+def _metric_results(report: Report, rng: np.random.Generator) -> dict[str, MetricResult]:
+    zd = report.options.zero_division
+    total = report.table.sum(0)
+    point = _statistics(report.columns, zd)(total[None])
+    unit_table = report.unit_table()
+    intervals: dict[str, dict[str, tuple[float, float]]] = {}
+    if report.resampling.n and unit_table.shape[0]:
+        weights = resample_weights(unit_table.shape[0], report.resampling.n, rng)
+        draws = _statistics(report.columns, np.nan)(resampled_sums(unit_table, weights))
+        intervals = {m: {k: percentile_interval(v, report.resampling.level) for k, v in stats.items()
+                         if not np.isnan(v).all()}
+                     for m, stats in draws.items()}
+    results = {}
+    for metric in [m for m in METRICS if m not in report.skipped_metrics]:
+        if METRICS[metric].derived:
+            value = float(point[metric]["f1"][0])
+            results[metric] = MetricResult(metric, Counts(), value, value, value, None, intervals.get(metric, {}), {})
+            continue
+        per_label = {label: Counts(*map(int, total[i])) for i, (m, label) in enumerate(report.columns) if m == metric}
+        counts = sum(per_label.values(), Counts())
+        p, r, f = prf(counts, zd)
+        labelled = {k: v for k, v in per_label.items() if k != ""}
+        results[metric] = MetricResult(metric, counts, p, r, f, macro_f1(labelled, zd) if labelled else None,
+                                       intervals.get(metric, {}), labelled)
+    return results
