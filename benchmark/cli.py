@@ -17,9 +17,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from benchmark import render
+from benchmark.api import score_file
+from benchmark.comparison import compare as compare_reports
 from benchmark.errors import EvbenchError, ExitCode, Issue
+from benchmark.jsonl import write_text
 from benchmark.labels import load_labels
 from benchmark.loader import load_gold
+from benchmark.metrics import parse_metrics
+from benchmark.scorer import ResamplingOptions, ScoringOptions
 from benchmark.stats import corpus_stats
 from benchmark.validate import validate_gold_file, validate_prediction_file
 from benchmark.version import FORMAT_VERSION, __version__
@@ -146,8 +152,77 @@ def stats(
         out.print(table)
 
 
-def run() -> None:  # pragma: no cover - console entry point wrapper for `python -m`
-    app()
+SpanOption = Annotated[str, typer.Option("--span", help="Span match rule: exact or overlap.")]
+ArgsOption = Annotated[str, typer.Option("--args", help="Argument/stance entity rule: mention or coref.")]
+CompatOption = Annotated[str, typer.Option("--compat", help="none, or textee (TextEE's set semantics).")]
+BootstrapOption = Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamples (0: no intervals).")]
+UnitOption = Annotated[str, typer.Option("--unit", help="Resampling unit: doc, paragraph or sentence.")]
+SeedOption = Annotated[int, typer.Option("--seed", help="Random seed of the bootstrap.")]
+
+
+def _load_report(pred: Path, gold: Path | None, split: str, labels: Path | None, span: str, args: str,
+                 compat: str, bootstrap: int, unit: str, seed: int):
+    corpus = load_gold(gold, split, load_labels(labels))
+    return score_file(pred, corpus, options=ScoringOptions(span=span, args=args, compat=compat),
+                      resampling=ResamplingOptions(unit=unit, n=bootstrap, seed=seed))
+
+
+@app.command()
+def score(
+    pred: Annotated[Path, typer.Option("--pred", help="Prediction JSONL file.", exists=True, dir_okay=False)],
+    gold: GoldOption = None,
+    split: SplitOption = "test",
+    span: SpanOption = "exact",
+    args: ArgsOption = "mention",
+    compat: CompatOption = "none",
+    bootstrap: BootstrapOption = 1000,
+    unit: UnitOption = "sentence",
+    seed: SeedOption = 0,
+    labels: LabelsOption = None,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the full report as JSON here.")] = None,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print a Markdown table instead.")] = False,
+) -> None:
+    """Score predictions: P/R/F1 for every metric, with bootstrap CIs and a signature."""
+    with exits_on_error():
+        report = _load_report(pred, gold, split, labels, span, args, compat, bootstrap, unit, seed)
+        if json_out is not None:
+            write_text(json_out, json.dumps(report.to_json(), indent=1) + "\n")
+    if markdown:
+        out.print(render.score_markdown(report), markup=False)
+    else:
+        out.print(render.score_table(report))
+        out.print(f"signature: {report.signature}", markup=False)
+    for line in render.notes(report):
+        err.print(f"note: {line}", markup=False)
+
+
+@app.command()
+def compare(
+    pred_a: Annotated[Path, typer.Argument(help="System A's predictions.", exists=True, dir_okay=False)],
+    pred_b: Annotated[Path, typer.Argument(help="System B's predictions.", exists=True, dir_okay=False)],
+    gold: GoldOption = None,
+    split: SplitOption = "test",
+    span: SpanOption = "exact",
+    args: ArgsOption = "mention",
+    compat: CompatOption = "none",
+    bootstrap: BootstrapOption = 1000,
+    unit: UnitOption = "sentence",
+    seed: SeedOption = 0,
+    metrics: Annotated[Optional[str], typer.Option("--metrics", help="Comma-separated metrics [default: all].")] = None,
+    labels: LabelsOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Paired bootstrap and approximate-randomisation p-values for B − A, per metric."""
+    with exits_on_error():
+        chosen = parse_metrics(metrics) if metrics else None
+        report_a = _load_report(pred_a, gold, split, labels, span, args, compat, bootstrap, unit, seed)
+        report_b = _load_report(pred_b, gold, split, labels, span, args, compat, bootstrap, unit, seed)
+        rows = compare_reports(report_a, report_b, n=bootstrap or 1000, seed=seed, metrics=chosen)
+    if as_json:
+        out.print_json(json.dumps(render.comparison_json(rows, str(report_a.signature))))
+        return
+    out.print(render.comparison_table(rows, f"A: {pred_a.name}", f"B: {pred_b.name}"))
+    out.print(f"signature: {report_a.signature}", markup=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

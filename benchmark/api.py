@@ -1,0 +1,90 @@
+"""File-level entry points: score a prediction file, and an HF ``evaluate``-style ``compute``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from benchmark.errors import InputError, Issue, Location
+from benchmark.labels import LabelSet, load_labels
+from benchmark.loader import Corpus, load_gold
+from benchmark.model import Document, Prediction
+from benchmark.scorer import Report, ResamplingOptions, ScoringOptions, score
+from benchmark.validate import Checker, IssueLog, check_document, check_prediction, iter_predictions
+
+
+def score_file(
+    pred_path: str | Path,
+    gold: Corpus | str | Path | None = None,
+    *,
+    split: str = "test",
+    options: ScoringOptions | None = None,
+    resampling: ResamplingOptions | None = None,
+) -> Report:
+    """Validate and score one prediction file against a gold corpus (default: the bundled test split).
+
+    Raises:
+        InputError: the prediction file breaks a rule (every problem is listed; nothing is scored).
+    """
+    corpus = gold if isinstance(gold, Corpus) else load_gold(gold, split)
+    predictions = iter_predictions(pred_path, corpus.by_id(), corpus.labels)
+    return score(corpus, predictions, options=options, resampling=resampling)
+
+
+def compute(
+    *,
+    predictions: Sequence[dict[str, Any]],
+    references: Sequence[dict[str, Any]],
+    labels: LabelSet | None = None,
+    **rules: Any,
+) -> dict[str, dict[str, float]]:
+    """Score in the style of HuggingFace ``evaluate``: JSON-like documents in, ``{metric: scores}`` out.
+
+    Keyword-only, as ``evaluate`` does, so that predictions and references cannot be swapped
+    by position. ``rules`` are ``ScoringOptions`` fields (``span``, ``args``, ``compat``) and
+    ``ResamplingOptions`` fields prefixed ``bootstrap_`` (``bootstrap_n``, ``bootstrap_unit``...).
+
+    >>> doc = {"id": "d", "text": "Troops attacked.", "meta": {}, "entities": [], "stances": [],
+    ...        "paragraphs": [{"start": 0, "end": 16, "text": "Troops attacked."}],
+    ...        "sentences": [{"start": 0, "end": 16, "text": "Troops attacked."}],
+    ...        "events": [{"id": "V1", "type": "ASSAULT", "factuality": "asserted", "arguments": [],
+    ...                    "trigger": {"start": 7, "end": 15, "text": "attacked"}}]}
+    >>> compute(predictions=[{"id": "d", "events": [{"id": "p", "type": "ASSAULT", "factuality": "asserted",
+    ...         "trigger": {"text": "attacked"}}]}], references=[doc], bootstrap_n=0)["TC"]["f1"]
+    1.0
+    """
+    labels = labels or load_labels()
+    resampling = ResamplingOptions(**{k.removeprefix("bootstrap_"): v for k, v in rules.items() if k.startswith("bootstrap_")})
+    options = ScoringOptions(**{k: v for k, v in rules.items() if not k.startswith("bootstrap_")})
+    gold = [_convert(ref, Document, "references", i, labels) for i, ref in enumerate(references)]
+    corpus = Corpus(tuple(gold), "<references>", labels)
+    by_id = corpus.by_id()
+    preds = []
+    for i, pred in enumerate(predictions):
+        record = _convert(pred, Prediction, "predictions", i, labels, by_id)
+        preds.append(record)
+    report = score(corpus, preds, options=options, resampling=resampling)
+    return {name: {"precision": r.precision, "recall": r.recall, "f1": r.f1,
+                   **({"ci_f1": list(r.ci["f1"])} if "f1" in r.ci else {})}
+            for name, r in report.metrics.items()} | {"signature": {"value": str(report.signature)}}  # type: ignore[dict-item]
+
+
+def _convert(raw: dict[str, Any], kind, where: str, index: int, labels: LabelSet, gold: dict | None = None):
+    path = f"<{where}[{index}]>"
+    try:
+        record = msgspec.convert(raw, kind)
+    except msgspec.ValidationError as exc:
+        raise InputError(Issue(Location(path), str(exc))) from None
+    log = IssueLog()
+    checker = Checker(path, 0, labels, log)
+    if kind is Document:
+        check_document(record, labels, checker)
+    elif gold is None or record.id not in gold:
+        checker.problem("id", f"no reference document with id {record.id!r}")
+    else:
+        check_prediction(record, gold[record.id], labels, checker)
+    log.raise_if_any()
+    return record

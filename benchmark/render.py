@@ -1,0 +1,83 @@
+"""Reports -> rich tables, Markdown and JSON. Formatting only: no arithmetic on counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+
+from benchmark.comparison import MetricComparison
+from benchmark.scorer import Report
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.1f}"
+
+
+def _ci(report: Report, metric: str) -> str:
+    interval = report.metrics[metric].ci.get("f1")
+    return "—" if interval is None else f"[{_pct(interval[0])}, {_pct(interval[1])}]"
+
+
+def score_rows(report: Report) -> list[list[str]]:
+    rows = []
+    for name, result in report.metrics.items():
+        counts = "" if name == "F_avg" else f"{result.counts.tp}/{result.counts.fp}/{result.counts.fn}"
+        rows.append([name, _pct(result.precision) if name != "F_avg" else "",
+                     _pct(result.recall) if name != "F_avg" else "", _pct(result.f1), _ci(report, name),
+                     _pct(result.macro_f1), counts])
+    return rows
+
+
+HEADER = ["metric", "P", "R", "F1", "CI (F1)", "macro-F1", "tp/fp/fn"]
+
+
+def score_table(report: Report, title: str = "") -> Table:
+    level = f"{report.resampling.level * 100:g} %"
+    table = Table(title=title or None, caption=f"scores in %, CI: {level} bootstrap over {report.resampling.unit}s",
+                  title_justify="left")
+    for i, column in enumerate(HEADER):
+        table.add_column(column, justify="left" if i == 0 else "right")
+    for row in score_rows(report):
+        table.add_row(*row)
+    return table
+
+
+def score_markdown(report: Report) -> str:
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    lines += ["| " + " | ".join(row) + " |" for row in score_rows(report)]
+    lines.append("")
+    lines.append(f"Signature: `{report.signature}`")
+    return "\n".join(lines) + "\n"
+
+
+def notes(report: Report) -> list[str]:
+    """What a reader must know besides the numbers."""
+    lines = []
+    if report.missing_documents:
+        lines.append(f"{len(report.missing_documents)} gold document(s) had no prediction and count as predicting "
+                     f"nothing: {', '.join(report.missing_documents[:10])}")
+    if report.unresolved_spans:
+        lines.append(f"{len(report.unresolved_spans)} text-only span(s) occur nowhere in their document and count "
+                     f"as wrong: {'; '.join(report.unresolved_spans[:5])}")
+    for metric, why in report.skipped_metrics.items():
+        lines.append(f"{metric} not computed: {why}")
+    if report.options.compat == "textee":
+        lines.append("compat=textee: TextEE's set semantics for TI/TC/AI/AC/AI+/AC+ (duplicates collapse)")
+    return lines
+
+
+def comparison_table(rows: list[MetricComparison], name_a: str, name_b: str) -> Table:
+    table = Table(caption="F1 in %; p: two-sided, paired bootstrap and approximate randomisation")
+    for i, column in enumerate(["metric", name_a, name_b, "Δ (B−A)", "p (bootstrap)", "p (rand.)"]):
+        table.add_column(column, justify="left" if i == 0 else "right")
+    for row in rows:
+        table.add_row(row.metric, _pct(row.a), _pct(row.b), f"{100 * row.delta:+.1f}",
+                      f"{row.p_bootstrap:.4f}", f"{row.p_randomization:.4f}")
+    return table
+
+
+def comparison_json(rows: list[MetricComparison], signature: str) -> dict[str, Any]:
+    return {"signature": signature, "metrics": {
+        r.metric: {"a": r.a, "b": r.b, "delta": r.delta, "p_bootstrap": r.p_bootstrap,
+                   "p_randomization": r.p_randomization} for r in rows}}
