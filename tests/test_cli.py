@@ -97,3 +97,63 @@ def test_stats_table_on_bundled_data() -> None:
 def test_unknown_split_is_a_usage_error() -> None:
     result = invoke("stats", "--split", "dev")
     assert result.exit_code == 2 and "unknown split 'dev'" in result.stderr
+
+
+# --- score and compare ---------------------------------------------------------------------
+
+def gold_as_prediction(gold_doc: dict) -> dict:
+    return {k: v for k, v in gold_doc.items() if k not in ("paragraphs", "sentences", "meta", "text")}
+
+
+def test_score_gold_against_itself_prints_100_everywhere(tmp_path, gold_file, gold_doc) -> None:
+    pred = write_lines(tmp_path / "p.jsonl", [gold_as_prediction(gold_doc)])
+    out_json = tmp_path / "report.json"
+    result = invoke("score", "--gold", str(gold_file), "--pred", str(pred), "--bootstrap", "100", "--json", str(out_json))
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.stdout.splitlines() if line.startswith("│")]
+    assert len(rows) == 14 and all("100.0" in row for row in rows)
+    assert "signature: evbench:" in result.stdout
+    report = json.loads(out_json.read_text())
+    assert report["metrics"]["AC+"]["f1"] == 1.0 and report["metrics"]["AC+"]["ci"]["f1"] == [1.0, 1.0]
+
+
+def test_score_rejects_bad_predictions_before_scoring(tmp_path, gold_file) -> None:
+    pred = write_lines(tmp_path / "p.jsonl", [{"id": "doc1", "events": [{"id": "x", "type": "BOMB", "factuality": "asserted",
+                                                                         "trigger": {"text": "attack"}}]}])
+    result = invoke("score", "--gold", str(gold_file), "--pred", str(pred))
+    assert result.exit_code == 65
+    assert result.stderr.startswith(f"{pred}:1: events[0].type: unknown event type 'BOMB'")
+    assert "Traceback" not in result.output
+
+
+def test_score_usage_errors(tmp_path, gold_file, gold_doc) -> None:
+    pred = write_lines(tmp_path / "p.jsonl", [gold_as_prediction(gold_doc)])
+    result = invoke("score", "--gold", str(gold_file), "--pred", str(pred), "--span", "fuzzy")
+    assert result.exit_code == 2 and "--span must be one of exact, overlap" in result.stderr
+
+
+def test_score_markdown_and_notes(tmp_path, gold_file) -> None:
+    pred = write_lines(tmp_path / "p.jsonl", [{"id": "doc1", "events": [
+        {"id": "x", "type": "ASSAULT", "factuality": "asserted", "trigger": {"text": "bombing"}}]}])
+    result = invoke("score", "--gold", str(gold_file), "--pred", str(pred), "--markdown", "--bootstrap", "0")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("| metric | P | R | F1 |")
+    assert "1 text-only span(s) occur nowhere" in result.stderr
+
+
+def test_compare_two_systems(tmp_path, gold_file, gold_doc) -> None:
+    perfect = write_lines(tmp_path / "a.jsonl", [gold_as_prediction(gold_doc)])
+    empty = write_lines(tmp_path / "b.jsonl", [{"id": "doc1"}])
+    result = invoke("compare", str(perfect), str(empty), "--gold", str(gold_file), "--metrics", "TC,trigger_id", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert list(data["metrics"]) == ["TC", "TI"]
+    assert data["metrics"]["TC"]["delta"] == -1.0
+    same = invoke("compare", str(perfect), str(perfect), "--gold", str(gold_file), "--json")
+    assert all(m["p_randomization"] == 1.0 for m in json.loads(same.stdout)["metrics"].values())
+
+
+def test_compare_unknown_metric(tmp_path, gold_file) -> None:
+    empty = write_lines(tmp_path / "b.jsonl", [{"id": "doc1"}])
+    result = invoke("compare", str(empty), str(empty), "--gold", str(gold_file), "--metrics", "TCC")
+    assert result.exit_code == 2 and "unknown metric 'TCC'; did you mean TC" in result.stderr
