@@ -225,5 +225,24 @@ def compare(
     out.print(f"signature: {report_a.signature}", markup=False)
 
 
+baseline_app = typer.Typer(help="Run a baseline system on documents.", no_args_is_help=True)
+app.add_typer(baseline_app, name="baseline")
+
+
+@baseline_app.command("rules")
+def baseline_rules(
+    input_path: Annotated[Path, typer.Option("--input", help="JSONL documents (only 'id' and 'text' are needed).",
+                                             exists=True, dir_okay=False)],
+    output: Annotated[Path, typer.Option("--output", help="Where to write the predictions (JSONL).")],
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")] = 1,
+) -> None:
+    """The rule-based PLOVER coder: dictionaries and patterns, no training."""
+    from baselines.rules.stream import code_file
+
+    with exits_on_error():
+        count = code_file(input_path, output, workers)
+    err.print(f"rules: coded {count} document(s) -> {output}", markup=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())

@@ -1,0 +1,59 @@
+"""Run the rule coder over a JSON Lines file of documents: streamed, in order, optionally parallel.
+
+Input lines need only ``id`` and ``text`` (other fields, e.g. a gold document's layers, are
+ignored). Memory is bounded by the pool's in-flight chunk, not by the number of documents;
+the output is written atomically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from multiprocessing import Pool
+from pathlib import Path
+
+import msgspec
+
+from baselines.rules.coder import code_document
+from benchmark.errors import InputError
+from benchmark.jsonl import atomic_writer, encode, read_lines
+
+
+class InputDocument(msgspec.Struct):
+    """What the coder reads from a line: the document id and its text."""
+
+    id: str
+    text: str
+
+
+_DECODER = msgspec.json.Decoder(InputDocument)
+
+
+def read_documents(path: str | Path) -> Iterator[tuple[str, str]]:
+    """(id, text) of every line; a malformed line raises ``InputError`` naming file and line."""
+    for number, line in read_lines(path):
+        try:
+            doc = _DECODER.decode(line)
+        except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+            raise InputError.at(path, f"not a document with 'id' and 'text': {exc}", number) from None
+        yield doc.id, doc.text
+
+
+def _code(item: tuple[str, str]) -> bytes:
+    return encode(code_document(*item))
+
+
+def code_file(input_path: str | Path, output_path: str | Path, workers: int = 1, chunksize: int = 16) -> int:
+    """Code every document of ``input_path`` into ``output_path``; return the number of documents."""
+    count = 0
+    with atomic_writer(output_path) as handle:
+        if workers <= 1:
+            lines = map(_code, read_documents(input_path))
+            for line in lines:
+                handle.write(line + b"\n")
+                count += 1
+        else:
+            with Pool(workers) as pool:
+                for line in pool.imap(_code, read_documents(input_path), chunksize=chunksize):
+                    handle.write(line + b"\n")
+                    count += 1
+    return count
