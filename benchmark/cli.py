@@ -24,7 +24,7 @@ from benchmark.errors import EvbenchError, ExitCode, Issue
 from benchmark.jsonl import write_text
 from benchmark.labels import load_labels
 from benchmark.loader import load_gold
-from benchmark.metrics import parse_metrics
+from benchmark.metrics import KEY_METRICS, parse_metrics
 from benchmark.scorer import ResamplingOptions, ScoringOptions
 from benchmark.stats import corpus_stats
 from benchmark.validate import validate_gold_file, validate_prediction_file
@@ -223,6 +223,39 @@ def compare(
         return
     out.print(render.comparison_table(rows, f"A: {pred_a.name}", f"B: {pred_b.name}"))
     out.print(f"signature: {report_a.signature}", markup=False)
+
+
+@app.command()
+def run(
+    out_dir: Annotated[Path, typer.Option("--out", help="Where to write runs/<system>/predictions.jsonl.")] = Path("runs"),
+    gold: Annotated[Optional[Path], typer.Option("--gold", help="Data folder [default: the bundled data/].")] = None,
+    bootstrap: BootstrapOption = 1000,
+    unit: UnitOption = "sentence",
+    seed: SeedOption = 0,
+    as_json: JsonFlag = False,
+) -> None:
+    """The main job: run both baselines on the bundled gold, score them, print the leaderboard."""
+    import time
+
+    from baselines.run import run_baselines
+
+    started = time.perf_counter()
+    with exits_on_error(), err.status("running baselines") as status:
+        runs = run_baselines(gold, out_dir, bootstrap=bootstrap, unit=unit, seed=seed,
+                             progress=lambda message: status.update(message))
+    elapsed = time.perf_counter() - started
+    if as_json:
+        out.print_json(json.dumps({"elapsed_seconds": elapsed, "runs": [
+            {"system": r.system, "protocol": r.protocol, "predictions": str(r.predictions),
+             "signature": str(r.report.signature),
+             "metrics": {m: {"f1": r.report.metrics[m].f1, "ci": list(r.report.metrics[m].ci.get("f1", ()))}
+                         for m in KEY_METRICS if m in r.report.metrics}} for r in runs]}))
+        return
+    for protocol in dict.fromkeys(r.protocol for r in runs):
+        chosen = [r for r in runs if r.protocol == protocol]
+        out.print(render.leaderboard(chosen, protocol))
+        out.print(f"signature: {chosen[0].report.signature}", markup=False)
+    err.print(f"done in {elapsed:.1f} s; predictions under {out_dir}/", markup=False)
 
 
 baseline_app = typer.Typer(help="Run a baseline system on documents.", no_args_is_help=True)

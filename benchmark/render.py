@@ -81,3 +81,18 @@ def comparison_json(rows: list[MetricComparison], signature: str) -> dict[str, A
     return {"signature": signature, "metrics": {
         r.metric: {"a": r.a, "b": r.b, "delta": r.delta, "p_bootstrap": r.p_bootstrap,
                    "p_randomization": r.p_randomization} for r in rows}}
+
+
+def leaderboard(runs: list, protocol: str) -> Table:
+    """Systems x key metrics: F1 (%) with its confidence interval."""
+    from benchmark.metrics import KEY_METRICS
+
+    table = Table(title=f"leaderboard — protocol: {protocol}", title_justify="left",
+                  caption="F1 in % [95 % CI]; full tables: evbench score --pred runs/<system>/...")
+    table.add_column("system")
+    for metric in KEY_METRICS:
+        table.add_column(metric, justify="right", no_wrap=True)
+    for run in runs:
+        cells = [f"{_pct(run.report.metrics[m].f1)} {_ci(run.report, m)}" for m in KEY_METRICS]
+        table.add_row(run.system, *cells)
+    return table
