@@ -258,6 +258,61 @@ def run(
     err.print(f"done in {elapsed:.1f} s; predictions under {out_dir}/", markup=False)
 
 
+@app.command()
+def check(
+    pred: Annotated[Path, typer.Option("--pred", help="Prediction JSONL file to gate.", exists=True, dir_okay=False)],
+    reference: Annotated[Path, typer.Option("--reference", help="Reference scores (JSON).", dir_okay=False)],
+    gold: GoldOption = None,
+    split: SplitOption = "test",
+    tolerance: Annotated[float, typer.Option("--tolerance", min=0.0, help="Allowed drop in F1 (absolute, 0.01 = 1 point).")] = 0.01,
+    metrics: Annotated[str, typer.Option("--metrics", help="Comma-separated metrics to gate.")] = "TC,AC+,ST",
+    reference_pred: Annotated[Optional[Path], typer.Option(
+        "--reference-pred", help="The reference run's predictions: a drop must also be significant.",
+        exists=True, dir_okay=False)] = None,
+    alpha: Annotated[float, typer.Option("--alpha", help="Significance level of the noise-aware mode.")] = 0.05,
+    update: Annotated[bool, typer.Option("--update", help="Write the current scores as the new reference.")] = False,
+    span: SpanOption = "exact",
+    args: ArgsOption = "mention",
+    compat: CompatOption = "none",
+    bootstrap: BootstrapOption = 1000,
+    unit: UnitOption = "sentence",
+    seed: SeedOption = 0,
+    labels: LabelsOption = None,
+    junit: Annotated[Optional[Path], typer.Option("--junit", help="Write JUnit XML here.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Fail (exit 1) when a metric dropped below its recorded reference by more than the tolerance."""
+    from benchmark import gate
+
+    with exits_on_error():
+        chosen = parse_metrics(metrics)
+        report = _load_report(pred, gold, split, labels, span, args, compat, bootstrap, unit, seed)
+        if update:
+            command = ["evbench", "check", "--pred", str(pred), "--reference", str(reference), "--split", split,
+                       "--span", span, "--args", args, "--compat", compat, "--bootstrap", str(bootstrap), "--unit", unit,
+                       "--seed", str(seed), *(["--gold", str(gold)] if gold else []),
+                       *(["--labels", str(labels)] if labels else []), "--update"]
+            gate.write_reference(reference, report, " ".join(command))
+            err.print(f"wrote reference {reference} ({report.signature})", markup=False)
+            return
+        recorded = gate.read_reference(reference)
+        reference_report = (_load_report(reference_pred, gold, split, labels, span, args, compat, bootstrap, unit, seed)
+                            if reference_pred is not None else None)
+        verdicts = gate.check(report, recorded, chosen, tolerance=tolerance, reference_report=reference_report,
+                              alpha=alpha, n=bootstrap or 1000, seed=seed)
+        if junit is not None:
+            write_text(junit, gate.junit_xml(verdicts, "check", str(report.signature), tolerance,
+                                             alpha if reference_pred is not None else None))
+    if as_json:
+        out.print_json(json.dumps(gate.verdicts_json(verdicts, str(report.signature))))
+    else:
+        out.print(render.verdict_table(verdicts, tolerance))
+        out.print(f"signature: {report.signature}", markup=False)
+    if any(v.failed for v in verdicts):
+        err.print("REGRESSION: " + "; ".join(gate.describe(v) for v in verdicts if v.failed), markup=False)
+        raise typer.Exit(int(ExitCode.NEGATIVE))
+
+
 baseline_app = typer.Typer(help="Run a baseline system on documents.", no_args_is_help=True)
 app.add_typer(baseline_app, name="baseline")
 

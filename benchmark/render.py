@@ -96,3 +96,15 @@ def leaderboard(runs: list, protocol: str) -> Table:
         cells = [f"{_pct(run.report.metrics[m].f1)} {_ci(run.report, m)}" for m in KEY_METRICS]
         table.add_row(run.system, *cells)
     return table
+
+
+def verdict_table(verdicts: list, tolerance: float) -> Table:
+    """The regression gate's table: metric, reference, now, delta, p-value, verdict."""
+    table = Table(caption=f"F1 in %; tolerance {100 * tolerance:g} points", title_justify="left")
+    for i, column in enumerate(["metric", "reference", "now", "Δ", "p", "verdict"]):
+        table.add_column(column, justify="left" if i in (0, 5) else "right")
+    styles = {"fail": "bold red", "noise": "yellow", "improved": "green", "pass": "green"}
+    for v in verdicts:
+        table.add_row(v.metric, _pct(v.reference), _pct(v.now), f"{100 * v.delta:+.1f}",
+                      "—" if v.p_value is None else f"{v.p_value:.4f}", f"[{styles[v.status]}]{v.status}[/]")
+    return table

@@ -260,9 +260,9 @@ def _statistics(columns: list[tuple[str, str]], undefined: float):
     A ratio with a zero denominator takes ``undefined`` (``zero_division`` for point
     estimates, NaN inside the bootstrap so that such draws are left out of the interval).
     """
-    by_metric: dict[str, list[int]] = {}
+    by_metric: dict[str, list[int]] = {metric: [] for metric in COUNTED}
     for i, (metric, _) in enumerate(columns):
-        by_metric.setdefault(metric, []).append(i)
+        by_metric[metric].append(i)
     polarity_cols = {label: i for i, (m, label) in enumerate(columns) if m == "ST" and label in F_AVG_POLARITIES}
 
     def ratio(num, den):
