@@ -256,3 +256,12 @@ def test_json_report_has_per_document_scores(corpus) -> None:
     data = json.loads(json.dumps(report.to_json()))
     assert data["per_document"]["TC"]["doc1"]["f1"] == 1.0
     assert data["metrics"]["TC"]["tp"] == 4 and data["signature"].startswith("evbench:")
+
+
+def test_the_worked_example_of_docs_metrics(corpus) -> None:
+    events = [ev("a", "REQUEST", "stop", [("actor", "Ukraine", 0)]), ev("b", "REJECT", "refused", [("actor", "Russia", 0)])]
+    report = run(corpus, events)
+    assert counts(report, "TI") == (1, 1, 3) and counts(report, "TC") == (1, 1, 3)
+    assert counts(report, "AI") == (1, 1, 4) and counts(report, "AI+") == (0, 2, 5)
+    assert counts(report, "TUPLE") == (1, 1, 3)
+    assert counts(run(corpus, events, args="coref"), "AI") == (2, 0, 3)
