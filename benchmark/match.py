@@ -19,7 +19,7 @@ false negatives.
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
+from collections import defaultdict
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -78,11 +78,10 @@ def align(gold: list[Item], pred: list[Item], span_rule: str = "exact") -> Align
     for gold_ids, pred_ids in groups.values():
         if not gold_ids or not pred_ids:
             continue
-        gold_ids, pred_ids = _order(gold, gold_ids), _order(pred, pred_ids)
         if span_rule == "exact" and all(len(alts) == 1 for i in gold_ids for alts in gold[i].slots):
             pairs.extend(_match_equal(gold, pred, gold_ids, pred_ids))
         else:
-            pairs.extend(_match_best(gold, pred, gold_ids, pred_ids, span_rule))
+            pairs.extend(_match_best(gold, pred, _order(gold, gold_ids), _order(pred, pred_ids), span_rule))
     matched_gold = {g for g, _ in pairs}
     matched_pred = {p for _, p in pairs}
     return Alignment(
@@ -94,13 +93,21 @@ def align(gold: list[Item], pred: list[Item], span_rule: str = "exact") -> Align
 
 def _match_equal(gold: list[Item], pred: list[Item], gold_ids: list[int], pred_ids: list[int]):
     """Equality is an equivalence: matching in order within each key is a maximum matching."""
-    waiting: dict[tuple, deque[int]] = defaultdict(deque)
+    waiting: dict[tuple, list[int]] = defaultdict(list)
     for i in gold_ids:
         waiting[gold[i].slots].append(i)
+    offered: dict[tuple, list[int]] = defaultdict(list)
     for j in pred_ids:
-        queue = waiting.get(pred[j].slots)
-        if queue:
-            yield queue.popleft(), j
+        offered[pred[j].slots].append(j)
+    for key, preds in offered.items():
+        golds = waiting.get(key)
+        if not golds:
+            continue
+        if len(golds) > 1:  # equal keys: pair in position/payload order, independent of record order
+            golds = _order(gold, golds)
+        if len(preds) > 1:
+            preds = _order(pred, preds)
+        yield from zip(golds, preds)
 
 
 def _match_best(gold: list[Item], pred: list[Item], gold_ids: list[int], pred_ids: list[int], span_rule: str):

@@ -76,17 +76,18 @@ class ResamplingOptions:
 
 @dataclass
 class DocumentScore:
-    """What one document contributes: counts per (row, metric, label), the type confusion, notes."""
+    """What one document contributes: tp, fp and fn counted per (row, metric, label); the type confusion."""
 
-    counts: dict[tuple[int, str, str], list[int]] = field(default_factory=dict)
+    tp: Counter = field(default_factory=Counter)
+    fp: Counter = field(default_factory=Counter)
+    fn: Counter = field(default_factory=Counter)
     confusion: Counter = field(default_factory=Counter)
     unresolved: list[str] = field(default_factory=list)
 
-    def add(self, row: int, metric: str, label: str, tp: int = 0, fp: int = 0, fn: int = 0) -> None:
-        cell = self.counts.setdefault((row, metric, label), [0, 0, 0])
-        cell[0] += tp
-        cell[1] += fp
-        cell[2] += fn
+    @property
+    def counts(self) -> dict[tuple[int, str, str], list[int]]:
+        """(row, metric, label) -> [tp, fp, fn]."""
+        return {key: [self.tp[key], self.fp[key], self.fn[key]] for key in self.tp.keys() | self.fp.keys() | self.fn.keys()}
 
 
 def _dedupe(items: list[Item]) -> list[Item]:
@@ -103,20 +104,21 @@ def score_document(gold: Document, pred: Prediction | None, options: ScoringOpti
     pred, unresolved = resolve_prediction(pred, gold)
     result = DocumentScore(unresolved=unresolved)
     starts = [s.start for s in gold.sentences]
+    rows: dict[int, int] = {}
 
     def row(position: int) -> int:
-        return max(bisect.bisect_right(starts, position) - 1, 0)
+        found = rows.get(position)
+        if found is None:
+            found = rows[position] = max(bisect.bisect_right(starts, position) - 1, 0)
+        return found
 
     def count(metric: str, gold_items: list[Item], pred_items: list[Item], alignment: Alignment | None = None):
         if options.compat == "textee" and metric in TEXTEE_METRICS:
             gold_items, pred_items, alignment = _dedupe(gold_items), _dedupe(pred_items), None
         alignment = alignment or align(gold_items, pred_items, options.span)
-        for g, _ in alignment.pairs:
-            result.add(row(gold_items[g].position), metric, gold_items[g].breakdown, tp=1)
-        for g in alignment.missed:
-            result.add(row(gold_items[g].position), metric, gold_items[g].breakdown, fn=1)
-        for p in alignment.spurious:
-            result.add(row(pred_items[p].position), metric, pred_items[p].breakdown, fp=1)
+        result.tp.update((row(gold_items[g].position), metric, gold_items[g].breakdown) for g, _ in alignment.pairs)
+        result.fn.update((row(gold_items[g].position), metric, gold_items[g].breakdown) for g in alignment.missed)
+        result.fp.update((row(pred_items[p].position), metric, pred_items[p].breakdown) for p in alignment.spurious)
 
     coref = options.args == "coref"
     for metric, typed in (("ENT-I", False), ("ENT-C", True)):
@@ -140,10 +142,10 @@ def score_document(gold: Document, pred: Prediction | None, options: ScoringOpti
             pred_label = pred_tc[p].payload[index] or "none"
             r = row(gold_tc[g].position)
             if gold_label == pred_label:
-                result.add(r, metric, gold_label, tp=1)
+                result.tp[(r, metric, gold_label)] += 1
             else:
-                result.add(r, metric, pred_label, fp=1)
-                result.add(r, metric, gold_label, fn=1)
+                result.fp[(r, metric, pred_label)] += 1
+                result.fn[(r, metric, gold_label)] += 1
     gold_event_of = {pred.events[p].id: gold.events[g].id for g, p in tc.pairs}
     for metric, with_polarity in (("ST", True), ("ST-ID", False)):
         count(metric, units.gold_stance_items(gold, with_polarity, coref),
@@ -235,8 +237,9 @@ def _columns_and_table(corpus: Corpus, scores: dict[str, DocumentScore]):
     for metric in COUNTED:
         columns.setdefault((metric, ""), len(columns)) if METRICS[metric].breakdown == "" else None
     for doc_score in scores.values():
-        for (_, metric, label) in doc_score.counts:
-            columns.setdefault((metric, label), len(columns))
+        for counter in (doc_score.tp, doc_score.fp, doc_score.fn):
+            for (_, metric, label) in counter:
+                columns.setdefault((metric, label), len(columns))
     ordered = sorted(columns, key=lambda c: (COUNTED.index(c[0]), c[1]))
     index = {c: i for i, c in enumerate(ordered)}
     row_start, row_doc, row_paragraph, paragraph_base = [], [], [], 0
@@ -248,9 +251,17 @@ def _columns_and_table(corpus: Corpus, scores: dict[str, DocumentScore]):
             row_paragraph.append(paragraph_base + bisect.bisect_right(para_starts, sentence.start) - 1)
         paragraph_base += len(doc.paragraphs)
     table = np.zeros((len(row_doc), len(ordered), 3), dtype=np.int64)
+    rows, cols, fields, values = [], [], [], []
     for d, doc in enumerate(corpus.documents):
-        for (r, metric, label), values in scores[doc.id].counts.items():
-            table[row_start[d] + r, index[(metric, label)]] += values
+        doc_score = scores[doc.id]
+        for field_index, counter in enumerate((doc_score.tp, doc_score.fp, doc_score.fn)):
+            for (r, metric, label), value in counter.items():
+                rows.append(row_start[d] + r)
+                cols.append(index[(metric, label)])
+                fields.append(field_index)
+                values.append(value)
+    np.add.at(table, (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), np.array(fields, dtype=np.int64)),
+              np.array(values, dtype=np.int64))
     return ordered, table, np.array(row_doc, dtype=np.int64), np.array(row_paragraph, dtype=np.int64)
 
 

@@ -132,6 +132,8 @@ def resolve_prediction(pred: Prediction, gold: Document) -> tuple[Prediction, li
 
     Spans that already have offsets are kept as they are, so resolving twice changes nothing.
     """
+    if not _has_text_only_spans(pred):
+        return pred, []
     resolver = _Resolver(gold, NormalisedText(gold.text))
     resolver.preferred = {
         "trigger": {(e.trigger.start, e.trigger.end) for e in gold.events},
@@ -170,3 +172,11 @@ def resolve_prediction(pred: Prediction, gold: Document) -> tuple[Prediction, li
         )
     resolved = replace(pred, events=tuple(events), stances=tuple(stances), entities=entities)
     return resolved, resolver.unresolved
+
+
+def _has_text_only_spans(pred: Prediction) -> bool:
+    spans = [e.trigger for e in pred.events] + [a.span for e in pred.events for a in e.arguments]
+    spans += [s.holder.span for s in pred.stances] + [s.target.span for s in pred.stances if s.target.span is not None]
+    spans += [span for s in pred.stances for span in s.evidence]
+    spans += [m for e in pred.entities or () for m in e.mentions]
+    return any(not span.has_offsets for span in spans)

@@ -1,0 +1,128 @@
+"""Scorer benchmark: wall time and peak memory from 10^3 to 10^6 events, as ratios to the bare
+stdlib ``json`` parse of the same files (the floor any Python scorer using it pays).
+
+    python scripts/bench_scorer.py [--sizes 1000,10000,100000,1000000] [--workdir /tmp/evbench-bench]
+
+Each measurement runs in a fresh process (peak RSS from ``resource``): (1) the reference:
+``json.loads`` of every line of the gold and prediction files; (2) evbench: load and
+validate the gold, stream and validate the predictions, score every metric (no bootstrap),
+and (3) the same with 1,000 bootstrap resamples over sentences.
+Synthetic corpora: documents of 20 sentences, one event per sentence with two arguments,
+one stance per document; predictions keep 80 % of the triggers, change 10 % of the types,
+drop one argument in five, and add 10 % spurious events.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+EVENTS_PER_DOC = 20
+TYPES = ["ASSAULT", "ACCUSE", "REQUEST", "COERCE", "CONSULT", "PROTEST"]
+
+
+def make_corpus(n_events: int, workdir: Path) -> tuple[Path, Path]:
+    gold_path, pred_path = workdir / f"gold-{n_events}.jsonl", workdir / f"pred-{n_events}.jsonl"
+    if gold_path.exists() and pred_path.exists():
+        return gold_path, pred_path
+    rnd = random.Random(n_events)
+    sentence = "Officials in Alpha said that troops of Beta attacked Gamma near Delta on Monday."
+    with gold_path.open("w") as gold_file, pred_path.open("w") as pred_file:
+        for d in range(max(1, n_events // EVENTS_PER_DOC)):
+            sentences, cursor = [], 0
+            text = " ".join([sentence] * EVENTS_PER_DOC)
+            entities = [{"id": f"E{k}", "type": "GOV", "mentions": []} for k in range(3)]
+            events, pred_events = [], []
+            for i in range(EVENTS_PER_DOC):
+                start = text.index(sentence, cursor)
+                cursor = start + len(sentence)
+                sentences.append({"start": start, "end": cursor, "text": sentence})
+
+                def sp(word, base=start):
+                    s = base + sentence.index(word)
+                    return {"start": s, "end": s + len(word), "text": word}
+
+                beta, gamma = sp("Beta"), sp("Gamma")
+                entities[1]["mentions"].append(beta)
+                entities[2]["mentions"].append(gamma)
+                event_type = TYPES[i % len(TYPES)]
+                events.append({"id": f"V{i}", "type": event_type, "trigger": sp("attacked"), "factuality": "asserted",
+                               "arguments": [{"role": "actor", "entity": "E1", "span": beta},
+                                             {"role": "recipient", "entity": "E2", "span": gamma}]})
+                if rnd.random() < 0.8:
+                    args = [{"role": "actor", "span": beta}] + ([{"role": "recipient", "span": gamma}] if rnd.random() < 0.8 else [])
+                    pred_type = rnd.choice(TYPES) if rnd.random() < 0.1 else event_type
+                    pred_events.append({"id": f"p{i}", "type": pred_type, "trigger": sp("attacked"),
+                                        "factuality": "asserted", "arguments": args})
+                if rnd.random() < 0.1:
+                    pred_events.append({"id": f"x{i}", "type": "PROTEST", "trigger": sp("troops"), "factuality": "asserted"})
+            entities[0]["mentions"] = [sentences[0] | {"start": sentences[0]["start"] + sentence.index("Alpha"),
+                                                      "end": sentences[0]["start"] + sentence.index("Alpha") + 5, "text": "Alpha"}]
+            stance = {"id": "S1", "holder": {"entity": "E0", "span": entities[0]["mentions"][0]}, "target": {"event": "V0"},
+                      "polarity": "against", "evidence": [events[0]["trigger"]]}
+            paragraphs = [{"start": 0, "end": len(text), "text": text}]
+            gold_file.write(json.dumps({"id": f"d{d}", "text": text, "meta": {}, "paragraphs": paragraphs,
+                                        "sentences": sentences, "entities": entities, "events": events,
+                                        "stances": [stance]}) + "\n")
+            pred_stance = {"id": "S1", "holder": {"span": entities[0]["mentions"][0]}, "target": {"event": pred_events[0]["id"]},
+                           "polarity": "against"} if pred_events else None
+            pred_file.write(json.dumps({"id": f"d{d}", "events": pred_events,
+                                        "stances": [pred_stance] if pred_stance else []}) + "\n")
+    return gold_path, pred_path
+
+
+REFERENCE = """
+import json, sys
+for path in sys.argv[1:]:
+    with open(path, 'rb') as handle:
+        for line in handle:
+            json.loads(line)
+"""
+
+EVBENCH = """
+import sys
+from benchmark.api import score_file
+from benchmark.loader import load_gold
+from benchmark.scorer import ResamplingOptions
+report = score_file(sys.argv[2], load_gold(sys.argv[1]), resampling=ResamplingOptions(n=int(sys.argv[3])))
+assert report.metrics["TC"].counts.tp > 0
+"""
+
+
+def measure(code: str, *args: str) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of a fresh Python process running ``code``."""
+    wrapper = code + "\nimport resource\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    started = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", wrapper, *args], capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - started
+    return wall, int(out.stdout.strip().splitlines()[-1]) / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000,100000,1000000")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/evbench-bench"))
+    args = parser.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    baseline_wall, baseline_rss = measure("pass")
+    print(f"empty interpreter: {baseline_wall:.2f} s, {baseline_rss:.0f} MB (included in every row)")
+    print("| events | file MB | json parse s | evbench s | ratio | + bootstrap s | ratio | json MB | evbench MB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for size in (int(s) for s in args.sizes.split(",")):
+        gold, pred = make_corpus(size, args.workdir)
+        mb = (gold.stat().st_size + pred.stat().st_size) / 1e6
+        json_wall, json_rss = measure(REFERENCE, str(gold), str(pred))
+        ev_wall, ev_rss = measure(EVBENCH, str(gold), str(pred), "0")
+        boot_wall, _ = measure(EVBENCH, str(gold), str(pred), "1000")
+        print(f"| {size:,} | {mb:.0f} | {json_wall:.2f} | {ev_wall:.2f} | {ev_wall / json_wall:.2f} | {boot_wall:.2f} | "
+              f"{boot_wall / json_wall:.2f} | {json_rss:.0f} | {ev_rss:.0f} |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
