@@ -16,9 +16,9 @@ from pathlib import Path
 
 from baselines.ml import MLPipeline, cross_validate
 from baselines.rules import code_document
-from benchmark.api import score_file
+from benchmark.api import build_report_html, score_file
 from benchmark.errors import UsageError
-from benchmark.jsonl import write_jsonl
+from benchmark.jsonl import write_jsonl, write_text
 from benchmark.loader import DEFAULT_DATA_DIR, Corpus, gold_files, load_folds, load_gold
 from benchmark.scorer import Report, ResamplingOptions, ScoringOptions
 
@@ -95,4 +95,12 @@ def run_baselines(data_dir: Path | None = None, out_dir: Path = Path("runs"), *,
         rules_cv = out_dir / "rules" / "seed-cv.jsonl"
         write_jsonl(rules_cv, (code_document(d.id, d.text) for d in cv_docs))
         runs.append(SystemRun("rules", "seed-cv", rules_cv, _score(rules_cv, cv_gold, resampling)))
+    note("writing the error-analysis report")
+    shown = [r for r in runs if r.protocol == "test"] or runs
+    if len(shown) < 2:
+        shown = [r for r in runs if r.protocol == "seed-cv"] or shown
+    gold_shown = test if shown[0].protocol == "test" else cv_gold
+    page = build_report_html([r.predictions for r in shown], gold_shown, names=[f"{r.system} ({r.protocol})" for r in shown],
+                             resampling=resampling)
+    write_text(out_dir / "report.html", page)
     return runs

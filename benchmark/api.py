@@ -88,3 +88,36 @@ def _convert(raw: dict[str, Any], kind, where: str, index: int, labels: LabelSet
         check_prediction(record, gold[record.id], labels, checker)
     log.raise_if_any()
     return record
+
+
+def build_report_html(
+    pred_paths: Sequence[str | Path],
+    gold: Corpus,
+    *,
+    names: Sequence[str] | None = None,
+    options: ScoringOptions | None = None,
+    resampling: ResamplingOptions | None = None,
+) -> str:
+    """Score one or more prediction files and render the error-analysis page (``benchmark.report_html``)."""
+    from benchmark.comparison import compare
+    from benchmark.explain import diagnose
+    from benchmark.report_html import SystemView, render_report
+
+    options = options or ScoringOptions()
+    gold_by_id = gold.by_id()
+    systems = []
+    for index, path in enumerate(pred_paths):
+        predictions = list(iter_predictions(path, gold_by_id, gold.labels))
+        report = score(gold, predictions, options=options, resampling=resampling)
+        by_id = {p.id: p for p in predictions}
+        diagnoses = {doc.id: diagnose(doc, by_id.get(doc.id), options) for doc in gold.documents}
+        name = names[index] if names else system_name(path)
+        systems.append(SystemView(name, report, diagnoses))
+    comparisons = compare(systems[0].report, systems[1].report) if len(systems) == 2 else ()
+    return render_report(gold, systems, comparisons)
+
+
+def system_name(path: str | Path) -> str:
+    """A system's display name: ``runs/<system>/predictions.jsonl`` -> ``<system>``, else the file stem."""
+    path = Path(path)
+    return path.parent.name if path.stem == "predictions" and path.parent.name else path.stem

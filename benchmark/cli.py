@@ -38,6 +38,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console(highlight=False, soft_wrap=True)
+if not out.is_terminal:  # pipes and CI logs: wide enough that tables never truncate a number
+    out = Console(highlight=False, soft_wrap=True, width=160)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 SHOWN_ISSUES = 20
 
@@ -255,7 +257,8 @@ def run(
         chosen = [r for r in runs if r.protocol == protocol]
         out.print(render.leaderboard(chosen, protocol))
         out.print(f"signature: {chosen[0].report.signature}", markup=False)
-    err.print(f"done in {elapsed:.1f} s; predictions under {out_dir}/", markup=False)
+    err.print(f"done in {elapsed:.1f} s; predictions under {out_dir}/, error analysis in {out_dir}/report.html",
+              markup=False)
 
 
 @app.command()
@@ -311,6 +314,31 @@ def check(
     if any(v.failed for v in verdicts):
         err.print("REGRESSION: " + "; ".join(gate.describe(v) for v in verdicts if v.failed), markup=False)
         raise typer.Exit(int(ExitCode.NEGATIVE))
+
+
+@app.command()
+def report(
+    pred: Annotated[list[Path], typer.Option("--pred", help="Prediction file (repeat for several systems).",
+                                             exists=True, dir_okay=False)],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the HTML page.")],
+    gold: GoldOption = None,
+    split: SplitOption = "test",
+    span: SpanOption = "exact",
+    args: ArgsOption = "mention",
+    bootstrap: BootstrapOption = 1000,
+    unit: UnitOption = "sentence",
+    seed: SeedOption = 0,
+    labels: LabelsOption = None,
+) -> None:
+    """Write a self-contained HTML error-analysis page (scores, CIs, plots, highlighted document)."""
+    from benchmark.api import build_report_html
+
+    with exits_on_error():
+        corpus = load_gold(gold, split, load_labels(labels))
+        page = build_report_html(pred, corpus, options=ScoringOptions(span=span, args=args),
+                                 resampling=ResamplingOptions(unit=unit, n=bootstrap, seed=seed))
+        write_text(output, page)
+    err.print(f"wrote {output} ({len(page.encode()) / 1024:.0f} KiB)", markup=False)
 
 
 baseline_app = typer.Typer(help="Run a baseline system on documents.", no_args_is_help=True)

@@ -87,6 +87,7 @@ def atomic_writer(path: str | Path) -> Iterator[IO[bytes]]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp_name, _default_mode(path))
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
@@ -95,6 +96,15 @@ def atomic_writer(path: str | Path) -> Iterator[IO[bytes]]:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def _default_mode(path: Path) -> int:
+    """The replaced file's mode, or what a plain ``open`` would give (0o666 minus the umask)."""
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def write_jsonl(path: str | Path, records: Iterable[object]) -> int:

@@ -89,7 +89,7 @@ def leaderboard(runs: list, protocol: str) -> Table:
 
     table = Table(title=f"leaderboard — protocol: {protocol}", title_justify="left",
                   caption="F1 in % [95 % CI]; full tables: evbench score --pred runs/<system>/...")
-    table.add_column("system")
+    table.add_column("system", no_wrap=True)
     for metric in KEY_METRICS:
         table.add_column(metric, justify="right", no_wrap=True)
     for run in runs:

@@ -208,6 +208,21 @@ class Report:
         np.add.at(summed, groups, self.table)
         return summed
 
+    def label_intervals(self, metric: str) -> dict[str, tuple[float, float]]:
+        """Bootstrap CI of F1 for each label of a metric's breakdown (same unit, n and level; own stream)."""
+        cols = [(i, label) for i, (m, label) in enumerate(self.columns) if m == metric and label]
+        table = self.unit_table()
+        if not cols or not table.shape[0]:
+            return {}
+        rng = np.random.default_rng([self.resampling.seed, 1])
+        weights = resample_weights(table.shape[0], self.resampling.n or 1000, rng)
+        sums = resampled_sums(table[:, [i for i, _ in cols]], weights)
+        tp, fp, fn = sums[..., 0], sums[..., 1], sums[..., 2]
+        denominator = 2 * tp + fp + fn
+        f1 = np.where(denominator > 0, 2 * tp / np.maximum(denominator, 1), np.nan)
+        return {label: percentile_interval(f1[:, j], self.resampling.level)
+                for j, (_, label) in enumerate(cols) if not np.isnan(f1[:, j]).all()}
+
     def per_document(self, metric: str = "TC") -> dict[str, dict[str, float]]:
         """Each document's counts and scores for one metric."""
         docs = self.unit_table("doc")
