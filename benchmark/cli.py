@@ -341,6 +341,41 @@ def report(
     err.print(f"wrote {output} ({len(page.encode()) / 1024:.0f} KiB)", markup=False)
 
 
+@app.command()
+def schema(
+    predictions: Annotated[bool, typer.Option("--predictions", help="The schema of prediction records.")] = False,
+    labels: LabelsOption = None,
+) -> None:
+    """Print the JSON Schema (draft 2020-12) of gold or prediction records."""
+    from benchmark.schema import json_schema
+
+    with exits_on_error():
+        document = json_schema("predictions" if predictions else "gold", load_labels(labels))
+    sys.stdout.write(json.dumps(document, indent=1, ensure_ascii=False) + "\n")
+
+
+@app.command()
+def align(
+    pred: Annotated[Path, typer.Option("--pred", help="Predictions with text-only spans.", exists=True, dir_okay=False)],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the aligned predictions.")],
+    gold: GoldOption = None,
+    split: SplitOption = "test",
+    labels: LabelsOption = None,
+) -> None:
+    """Resolve text-only spans to offsets (the scorer's normalisation); list what could not be resolved."""
+    from benchmark.textalign import align_file
+
+    with exits_on_error():
+        corpus = load_gold(gold, split, load_labels(labels))
+        count, unresolved = align_file(pred, corpus, output)
+    for where in unresolved[:SHOWN_ISSUES]:
+        err.print(f"unresolved: {where}", markup=False)
+    if len(unresolved) > SHOWN_ISSUES:
+        err.print(f"... and {len(unresolved) - SHOWN_ISSUES} more", markup=False)
+    err.print(f"aligned {count} document(s) -> {output}; {len(unresolved)} span(s) occur nowhere and stay text-only "
+              "(they count as wrong)", markup=False)
+
+
 baseline_app = typer.Typer(help="Run a baseline system on documents.", no_args_is_help=True)
 app.add_typer(baseline_app, name="baseline")
 

@@ -180,3 +180,24 @@ def _has_text_only_spans(pred: Prediction) -> bool:
     spans += [span for s in pred.stances for span in s.evidence]
     spans += [m for e in pred.entities or () for m in e.mentions]
     return any(not span.has_offsets for span in spans)
+
+
+def align_file(pred_path, corpus, output_path) -> tuple[int, list[str]]:
+    """Validate a prediction file, resolve its text-only spans, write the result atomically.
+
+    Returns the number of documents and the ``doc_id: field.path`` of every unresolved span.
+    """
+    from benchmark.jsonl import write_jsonl
+    from benchmark.validate import iter_predictions
+
+    gold = corpus.by_id()
+    unresolved: list[str] = []
+
+    def resolved():
+        for pred in iter_predictions(pred_path, gold, corpus.labels):
+            aligned, missing = resolve_prediction(pred, gold[pred.id])
+            unresolved.extend(f"{pred.id}: {where}" for where in missing)
+            yield aligned
+
+    count = write_jsonl(output_path, resolved())
+    return count, unresolved
