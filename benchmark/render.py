@@ -62,6 +62,9 @@ def notes(report: Report) -> list[str]:
                      f"as wrong: {'; '.join(report.unresolved_spans[:5])}")
     for metric, why in report.skipped_metrics.items():
         lines.append(f"{metric} not computed: {why}")
+    if report.type_mappings:
+        lines.append("the predictions were converted with a type mapping (their ontology -> ours), digest(s) "
+                     + ", ".join(report.type_mappings))
     if report.options.compat == "textee":
         lines.append("compat=textee: TextEE's set semantics for TI/TC/AI/AC/AI+/AC+ (duplicates collapse)")
     return lines

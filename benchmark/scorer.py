@@ -196,6 +196,7 @@ class Report:
     missing_documents: list[str]
     unresolved_spans: list[str]
     skipped_metrics: dict[str, str]
+    type_mappings: list[str] = field(default_factory=list)  # digests of mappings applied by `evbench convert --map`
 
     def unit_table(self, unit: str | None = None) -> np.ndarray:
         """The count table summed to the resampling unit (doc, paragraph or sentence)."""
@@ -243,6 +244,7 @@ class Report:
             "confusion": [{"gold": g, "pred": p, "count": n} for (g, p), n in sorted(self.confusion.items())],
             "missing_documents": self.missing_documents,
             "unresolved_spans": self.unresolved_spans,
+            "type_mappings": self.type_mappings,
             "per_document": {name: self.per_document(name) for name in ("TC", "AC+", "ST")},
         }
 
@@ -348,7 +350,10 @@ def score(
     gold_by_id = gold.by_id()
     scores: dict[str, DocumentScore] = {}
     any_entities = False
+    mappings: set[str] = set()
     for pred in predictions:
+        if pred.meta and "type_mapping" in pred.meta:
+            mappings.add(str(pred.meta["type_mapping"]))
         if pred.id not in gold_by_id:
             raise UsageError(f"prediction for unknown document {pred.id!r}")
         if pred.id in scores:
@@ -373,6 +378,7 @@ def score(
     for s in scores.values():
         confusion.update(s.confusion)
     report.confusion = dict(confusion)
+    report.type_mappings = sorted(mappings)
     report.metrics = _metric_results(report, rng or np.random.default_rng(resampling.seed))
     return report
 
