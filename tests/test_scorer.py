@@ -265,3 +265,32 @@ def test_the_worked_example_of_docs_metrics(corpus) -> None:
     assert counts(report, "AI") == (1, 1, 4) and counts(report, "AI+") == (0, 2, 5)
     assert counts(report, "TUPLE") == (1, 1, 3)
     assert counts(run(corpus, events, args="coref"), "AI") == (2, 0, 3)
+
+
+# Reference numbers from TextEE's own scorer (ej0cl6/TextEE @25d5dca, TextEE/scorer.py,
+# compute_scores(task="E2E")), run once on this scenario with char offsets as its span
+# indices; recorded as (match_num, pred_num, gold_num):
+#   trigger_id (4, 5, 4)  trigger_cls (3, 5, 4)  argument_id (4, 5, 5)  argument_cls (3, 5, 5)
+#   argument_attached_id (3, 6, 5)  argument_attached_cls (2, 6, 5)
+TEXTEE_SCENARIO = [
+    ev("a", "ACCUSE", "condemned", [("actor", "Russia", 0)]),
+    ev("b", "ACCUSE", "condemned", [("actor", "Russia", 0)]),  # exact duplicate
+    ev("c", "PROTEST", "attack", [("place", "Kyiv", 0)]),  # wrong type
+    ev("d", "REQUEST", "stop", [("actor", "Ukraine", 0), ("recipient", "Russia", 1)]),  # right args, wrong trigger
+    ev("e", "REQUEST", "asked", [("actor", "Ukraine", 0)]),  # duplicates d's actor under AI/AC
+    ev("f", "REJECT", "refused", [("recipient", "Moscow", 0)]),  # wrong role
+]
+TEXTEE_NUMBERS = {"TI": (4, 5, 4), "TC": (3, 5, 4), "AI": (4, 5, 5), "AC": (3, 5, 5), "AI+": (3, 6, 5), "AC+": (2, 6, 5)}
+
+
+@pytest.mark.parametrize("metric", list(TEXTEE_NUMBERS))
+def test_compat_textee_reproduces_textees_scorer(corpus, metric) -> None:
+    match, pred, gold = TEXTEE_NUMBERS[metric]
+    report = run(corpus, TEXTEE_SCENARIO, compat="textee")
+    assert counts(report, metric) == (match, pred - match, gold - match)
+
+
+def test_default_mode_counts_what_textee_collapses(corpus) -> None:
+    report = run(corpus, TEXTEE_SCENARIO)
+    assert counts(report, "TI") == (4, 2, 0)  # the duplicate of "condemned" is a false positive
+    assert counts(report, "AI") == (4, 3, 1)  # 7 predicted arguments, none collapsed
