@@ -12,8 +12,9 @@ from benchmark.errors import InputError, Issue, Location
 from benchmark.labels import LabelSet, load_labels
 from benchmark.loader import Corpus, load_gold
 from benchmark.model import Document, Prediction
-from benchmark.scorer import Report, ResamplingOptions, ScoringOptions, score
-from benchmark.validate import Checker, IssueLog, check_document, check_prediction, iter_predictions
+from benchmark.scorer import LenientSummary, Report, ResamplingOptions, ScoringOptions, score
+from benchmark.validate import (Checker, IssueLog, check_document, check_prediction, iter_predictions,
+                                iter_predictions_lenient)
 
 
 def score_file(
@@ -23,15 +24,29 @@ def score_file(
     split: str = "test",
     options: ScoringOptions | None = None,
     resampling: ResamplingOptions | None = None,
+    lenient: bool = False,
 ) -> Report:
     """Validate and score one prediction file against a gold corpus (default: the bundled test split).
+
+    With ``lenient``, invalid events and stances are removed and each counts as a false
+    positive; undecodable lines are skipped (their documents score as missing); the report's
+    ``lenient`` summary says how many of each.
 
     Raises:
         InputError: the prediction file breaks a rule (every problem is listed; nothing is scored).
     """
     corpus = gold if isinstance(gold, Corpus) else load_gold(gold, split)
-    predictions = iter_predictions(pred_path, corpus.by_id(), corpus.labels)
-    return score(corpus, predictions, options=options, resampling=resampling)
+    if not lenient:
+        predictions = iter_predictions(pred_path, corpus.by_id(), corpus.labels)
+        return score(corpus, predictions, options=options, resampling=resampling)
+    log = IssueLog()
+    records = list(iter_predictions_lenient(pred_path, corpus.by_id(), corpus.labels, log))
+    invalid = {r.prediction.id: (r.invalid_events, r.invalid_stances) for r in records}
+    report = score(corpus, [r.prediction for r in records], invalid=invalid, options=options, resampling=resampling)
+    report.lenient = LenientSummary(log.total, sum(r.invalid_events for r in records),
+                                    sum(r.invalid_stances for r in records), sum(r.invalid_entities for r in records),
+                                    [str(i) for i in log.issues[:20]])
+    return report
 
 
 def compute(

@@ -163,10 +163,10 @@ SeedOption = Annotated[int, typer.Option("--seed", help="Random seed of the boot
 
 
 def _load_report(pred: Path, gold: Path | None, split: str, labels: Path | None, span: str, args: str,
-                 compat: str, bootstrap: int, unit: str, seed: int):
+                 compat: str, bootstrap: int, unit: str, seed: int, lenient: bool = False):
     corpus = load_gold(gold, split, load_labels(labels))
     return score_file(pred, corpus, options=ScoringOptions(span=span, args=args, compat=compat),
-                      resampling=ResamplingOptions(unit=unit, n=bootstrap, seed=seed))
+                      resampling=ResamplingOptions(unit=unit, n=bootstrap, seed=seed), lenient=lenient)
 
 
 @app.command()
@@ -183,10 +183,12 @@ def score(
     labels: LabelsOption = None,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the full report as JSON here.")] = None,
     markdown: Annotated[bool, typer.Option("--markdown", help="Print a Markdown table instead.")] = False,
+    lenient: Annotated[bool, typer.Option(
+        "--lenient", help="Skip invalid records (each a false positive) instead of rejecting the file.")] = False,
 ) -> None:
     """Score predictions: P/R/F1 for every metric, with bootstrap CIs and a signature."""
     with exits_on_error():
-        report = _load_report(pred, gold, split, labels, span, args, compat, bootstrap, unit, seed)
+        report = _load_report(pred, gold, split, labels, span, args, compat, bootstrap, unit, seed, lenient)
         if json_out is not None:
             write_text(json_out, json.dumps(report.to_json(), indent=1) + "\n")
     if markdown:

@@ -62,6 +62,11 @@ def notes(report: Report) -> list[str]:
                      f"as wrong: {'; '.join(report.unresolved_spans[:5])}")
     for metric, why in report.skipped_metrics.items():
         lines.append(f"{metric} not computed: {why}")
+    if report.lenient is not None:
+        lenient = report.lenient
+        lines.append(f"--lenient: {lenient.problems} problem(s) in the predictions; removed {lenient.events} event(s) and "
+                     f"{lenient.stances} stance(s) (each a false positive) and {lenient.entities} entit(y/ies); "
+                     "undecodable lines were skipped and their documents count as missing")
     if report.type_mappings:
         lines.append("the predictions were converted with a type mapping (their ontology -> ours), digest(s) "
                      + ", ".join(report.type_mappings))

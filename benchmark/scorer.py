@@ -30,6 +30,7 @@ ARG_RULES = ("mention", "coref")
 COMPAT_MODES = ("none", "textee")
 RESAMPLING_UNITS = ("doc", "paragraph", "sentence")
 TEXTEE_METRICS = ("TI", "TC", "AI", "AC", "AI+", "AC+")
+INVALID_LABEL = "(invalid record)"  # per-label breakdown entry of records removed by --lenient
 
 
 @dataclass(frozen=True)
@@ -98,8 +99,13 @@ def _dedupe(items: list[Item]) -> list[Item]:
     return list(seen.values())
 
 
-def score_document(gold: Document, pred: Prediction | None, options: ScoringOptions) -> DocumentScore:
-    """Counts of every metric for one gold document and its prediction (``None``: predicted nothing)."""
+def score_document(gold: Document, pred: Prediction | None, options: ScoringOptions,
+                   invalid: tuple[int, int] = (0, 0)) -> DocumentScore:
+    """Counts of every metric for one gold document and its prediction (``None``: predicted nothing).
+
+    ``invalid`` = (events, stances) that lenient validation removed from the prediction:
+    each is a false positive of TI, TC and TUPLE (events) or ST and ST-ID (stances).
+    """
     pred = pred if pred is not None else Prediction(id=gold.id)
     pred, unresolved = resolve_prediction(pred, gold)
     result = DocumentScore(unresolved=unresolved)
@@ -150,6 +156,10 @@ def score_document(gold: Document, pred: Prediction | None, options: ScoringOpti
     for metric, with_polarity in (("ST", True), ("ST-ID", False)):
         count(metric, units.gold_stance_items(gold, with_polarity, coref),
               units.pred_stance_items(pred, with_polarity, gold_event_of))
+    for metrics, n in ((("TI", "TC", "TUPLE"), invalid[0]), (("ST", "ST-ID"), invalid[1])):
+        for metric in metrics:
+            if n:
+                result.fp[(0, metric, INVALID_LABEL)] += n
     return result
 
 
@@ -179,6 +189,17 @@ class MetricResult:
         }
 
 
+@dataclass(frozen=True)
+class LenientSummary:
+    """What ``--lenient`` skipped: problems found, and events/stances/entities removed."""
+
+    problems: int
+    events: int
+    stances: int
+    entities: int
+    first_problems: list[str]
+
+
 @dataclass
 class Report:
     """Everything a scoring run found: the count table, per-metric results, signature, notes."""
@@ -197,6 +218,7 @@ class Report:
     unresolved_spans: list[str]
     skipped_metrics: dict[str, str]
     type_mappings: list[str] = field(default_factory=list)  # digests of mappings applied by `evbench convert --map`
+    lenient: LenientSummary | None = None  # set when scored with --lenient
 
     def unit_table(self, unit: str | None = None) -> np.ndarray:
         """The count table summed to the resampling unit (doc, paragraph or sentence)."""
@@ -245,6 +267,10 @@ class Report:
             "missing_documents": self.missing_documents,
             "unresolved_spans": self.unresolved_spans,
             "type_mappings": self.type_mappings,
+            "lenient": None if self.lenient is None else {
+                "problems": self.lenient.problems, "removed_events": self.lenient.events,
+                "removed_stances": self.lenient.stances, "removed_entities": self.lenient.entities,
+                "first_problems": self.lenient.first_problems},
             "per_document": {name: self.per_document(name) for name in ("TC", "AC+", "ST")},
         }
 
@@ -328,6 +354,7 @@ def score(
     gold: Corpus,
     predictions: Iterable[Prediction],
     *,
+    invalid: dict[str, tuple[int, int]] | None = None,
     options: ScoringOptions | None = None,
     resampling: ResamplingOptions | None = None,
     rng: np.random.Generator | None = None,
@@ -341,6 +368,8 @@ def score(
         options: match rules (``ScoringOptions``); defaults: exact spans, mention arguments.
         resampling: bootstrap settings (``ResamplingOptions``); defaults: sentences, 1,000, seed 0, 95 %.
         rng: overrides the generator seeded from ``resampling.seed``.
+        invalid: per document id, (events, stances) removed by lenient validation; each
+            counts as a false positive.
 
     Raises:
         UsageError: a prediction's document id is not in the gold, or appears twice.
@@ -359,7 +388,7 @@ def score(
         if pred.id in scores:
             raise UsageError(f"two predictions for document {pred.id!r}")
         any_entities = any_entities or pred.entities is not None
-        scores[pred.id] = score_document(gold_by_id[pred.id], pred, options)
+        scores[pred.id] = score_document(gold_by_id[pred.id], pred, options, (invalid or {}).get(pred.id, (0, 0)))
     missing = [doc.id for doc in gold.documents if doc.id not in scores]
     for doc_id in missing:
         scores[doc_id] = score_document(gold_by_id[doc_id], None, options)

@@ -418,6 +418,72 @@ def iter_predictions(
         log.raise_if_any()
 
 
+_ITEM = re.compile(r"^(events|stances|entities)\[(\d+)\]")
+
+
+@dataclass
+class LenientRecord:
+    """A prediction with its invalid events, stances and entities removed, and how many were removed."""
+
+    prediction: Prediction
+    invalid_events: int = 0
+    invalid_stances: int = 0
+    invalid_entities: int = 0
+
+
+def iter_predictions_lenient(
+    path: str | Path, gold: dict[str, Document], labels: LabelSet | None = None, log: IssueLog | None = None
+) -> Iterator[LenientRecord]:
+    """Like ``iter_predictions``, but skip what is invalid instead of failing.
+
+    An invalid event, stance or entity is removed (a stance whose target event was removed
+    goes too) and counted; a line that cannot be decoded, names an unknown document or
+    repeats one is skipped whole. Every problem still goes to ``log``.
+    """
+    labels = labels or load_labels()
+    log = IssueLog() if log is None else log
+    seen: set[str] = set()
+    name = str(path)
+    try:
+        for number, line in read_lines(path):
+            try:
+                pred = decode_line(name, number, line, Prediction)
+            except InputError as exc:
+                log.add(exc.issues[0])
+                continue
+            checker = Checker(name, number, labels, log)
+            if pred.id not in gold or pred.id in seen:
+                checker.problem("id", f"{'unknown' if pred.id not in gold else 'duplicate'} document id {pred.id!r}; line skipped")
+                continue
+            seen.add(pred.id)
+            removed = {"events": 0, "stances": 0, "entities": 0}
+            for _ in range(3):  # removing an event can invalidate a stance that targets it
+                local = IssueLog()
+                check_prediction(pred, gold[pred.id], labels, Checker(name, number, labels, local))
+                if not local.total:
+                    break
+                bad: dict[str, set[int]] = {"events": set(), "stances": set(), "entities": set()}
+                for issue in local.issues:
+                    match = _ITEM.match(issue.location.field)
+                    if match:
+                        bad[match[1]].add(int(match[2]))
+                    log.add(issue)
+                if not any(bad.values()):  # a document-level problem (e.g. its text): skip the line
+                    pred = None
+                    break
+                for layer, indices in bad.items():
+                    removed[layer] += len(indices)
+                keep = {layer: tuple(x for i, x in enumerate(getattr(pred, layer) or ()) if i not in bad[layer])
+                        for layer in bad}
+                pred = msgspec.structs.replace(pred, events=keep["events"], stances=keep["stances"],
+                                               entities=keep["entities"] if pred.entities is not None else None)
+            if pred is not None:
+                yield LenientRecord(pred, removed["events"], removed["stances"], removed["entities"])
+    except InputError as exc:
+        for issue in exc.issues:
+            log.add(issue)
+
+
 def validate_gold_file(path: str | Path, labels: LabelSet | None = None, keep: int = DEFAULT_KEEP) -> Validation[Document]:
     """Check a gold file completely; never raises for bad data (problems are in the result)."""
     result: Validation[Document] = Validation(str(path), log=IssueLog(keep))

@@ -157,3 +157,22 @@ def test_compare_unknown_metric(tmp_path, gold_file) -> None:
     empty = write_lines(tmp_path / "b.jsonl", [{"id": "doc1"}])
     result = invoke("compare", str(empty), str(empty), "--gold", str(gold_file), "--metrics", "TCC")
     assert result.exit_code == 2 and "unknown metric 'TCC'; did you mean TC" in result.stderr
+
+
+def test_lenient_scoring_counts_invalid_records_as_false_positives(tmp_path, gold_file, gold_doc) -> None:
+    pred = gold_as_prediction(gold_doc)
+    pred["events"].append({"id": "bad", "type": "BOMBING", "factuality": "asserted", "trigger": {"text": "stop"}})
+    pred["stances"].append({"id": "s9", "holder": {"span": {"text": "Ukraine"}}, "target": {"event": "bad"}, "polarity": "against"})
+    path = write_lines(tmp_path / "p.jsonl", [pred, {"id": "nope"}, "not an object"])
+    strict = invoke("score", "--gold", str(gold_file), "--pred", str(path))
+    assert strict.exit_code == 65
+    out = tmp_path / "r.json"
+    result = invoke("score", "--gold", str(gold_file), "--pred", str(path), "--lenient", "--bootstrap", "0", "--json", str(out))
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    assert (report["metrics"]["TC"]["tp"], report["metrics"]["TC"]["fp"]) == (4, 1)
+    assert (report["metrics"]["ST"]["tp"], report["metrics"]["ST"]["fp"]) == (2, 1)  # the stance on the removed event
+    assert report["metrics"]["AC+"]["fp"] == 0
+    assert report["lenient"]["removed_events"] == 1 and report["lenient"]["removed_stances"] == 1
+    assert report["lenient"]["problems"] >= 3
+    assert "--lenient: " in result.stderr
