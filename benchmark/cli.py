@@ -126,22 +126,20 @@ def validate(
 def stats(
     gold: GoldOption = None,
     split: SplitOption = "all",
-    by_split: Annotated[bool, typer.Option("--by-split", help="One column per split.")] = False,
     labels: LabelsOption = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Counts per layer, event type, role, entity type, factuality and polarity."""
+    """Counts per layer, event type, role, entity type, factuality and polarity; one column per split."""
+    from benchmark.loader import gold_files
+
     with exits_on_error():
         label_set = load_labels(labels)
-        if by_split:
-            from benchmark.loader import SPLITS, gold_files
-
-            names = [f.stem for f in gold_files(gold, "all") if f.stem in SPLITS]
-            columns = {name: corpus_stats(load_gold(gold, name, label_set).documents, label_set) for name in names}
-        else:
-            columns = {split: corpus_stats(load_gold(gold, split, label_set).documents, label_set)}
+        files = gold_files(gold, split)
+        columns = {f.stem: corpus_stats(load_gold(f, labels=label_set).documents, label_set) for f in files}
+        if len(files) > 1:
+            columns["all"] = corpus_stats(load_gold(gold, "all", label_set).documents, label_set)
     if as_json:
-        out.print_json(json.dumps(columns if by_split else columns[split]))
+        out.print_json(json.dumps(columns))
         return
     first = next(iter(columns.values()))
     for section in first:

@@ -82,7 +82,7 @@ def test_malformed_label_set_exits_65(tmp_path, gold_file) -> None:
 
 def test_stats_json_counts_every_layer(gold_file) -> None:
     result = invoke("stats", "--gold", str(gold_file), "--json")
-    stats = json.loads(result.stdout)
+    stats = json.loads(result.stdout)["gold"]
     assert stats["layers"]["events"] == 4 and stats["layers"]["stances"] == 2
     assert stats["event_types"]["ACCUSE"] == 1 and stats["event_types"]["AID"] == 0
     assert stats["polarity"] == {"favor": 0, "against": 2, "neutral": 0}
