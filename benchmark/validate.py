@@ -343,6 +343,25 @@ def _check_sentence(checker: Checker, where: str, sentence: int | None, n_senten
 # --- files ---------------------------------------------------------------------------------
 
 
+def _decoded(path: str | Path, kind: type[R], labels: LabelSet, log: IssueLog) -> Iterator[tuple[R, Checker]]:
+    """Every line of a file that decodes into ``kind``, with a checker for its rule problems.
+
+    Undecodable lines and file-level problems (BOM, JSON array, empty file) go to ``log``.
+    """
+    name = str(path)
+    try:
+        for number, line in read_lines(path):
+            try:
+                record = decode_line(name, number, line, kind)
+            except InputError as exc:
+                log.add(exc.issues[0])
+                continue
+            yield record, Checker(name, number, labels, log)
+    except InputError as exc:
+        for issue in exc.issues:
+            log.add(issue)
+
+
 def iter_gold(path: str | Path, labels: LabelSet | None = None, log: IssueLog | None = None) -> Iterator[Document]:
     """Stream the valid gold documents of a file; every problem goes to ``log``.
 
@@ -353,27 +372,29 @@ def iter_gold(path: str | Path, labels: LabelSet | None = None, log: IssueLog | 
     own_log = log is None
     log = IssueLog() if log is None else log
     seen: dict[str, int] = {}
-    name = str(path)
-    try:
-        for number, line in read_lines(path):
-            checker = Checker(name, number, labels, log)
-            try:
-                doc = decode_line(name, number, line, Document)
-            except InputError as exc:
-                log.add(exc.issues[0])
-                continue
-            if doc.id in seen:
-                checker.problem("id", f"duplicate document id {doc.id!r} (first on line {seen[doc.id]})")
-                continue
-            seen[doc.id] = number
-            check_document(doc, labels, checker)
-            if checker.count == 0:
-                yield doc
-    except InputError as exc:
-        for issue in exc.issues:
-            log.add(issue)
+    for doc, checker in _decoded(path, Document, labels, log):
+        if doc.id in seen:
+            checker.problem("id", f"duplicate document id {doc.id!r} (first on line {seen[doc.id]})")
+            continue
+        seen[doc.id] = checker.line
+        check_document(doc, labels, checker)
+        if checker.count == 0:
+            yield doc
     if own_log:
         log.raise_if_any()
+
+
+def _known_and_new(pred: Prediction, gold: dict[str, Document], seen: dict[str, int], checker: Checker) -> bool:
+    """Whether a prediction names a gold document not predicted before (else a located problem)."""
+    if pred.id not in gold:
+        hint = difflib.get_close_matches(pred.id, list(gold), n=1)
+        checker.problem("id", f"no gold document with id {pred.id!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""))
+        return False
+    if pred.id in seen:
+        checker.problem("id", f"duplicate document id {pred.id!r} (first on line {seen[pred.id]})")
+        return False
+    seen[pred.id] = checker.line
+    return True
 
 
 def iter_predictions(
@@ -390,30 +411,12 @@ def iter_predictions(
     own_log = log is None
     log = IssueLog() if log is None else log
     seen: dict[str, int] = {}
-    name = str(path)
-    try:
-        for number, line in read_lines(path):
-            checker = Checker(name, number, labels, log)
-            try:
-                pred = decode_line(name, number, line, Prediction)
-            except InputError as exc:
-                log.add(exc.issues[0])
-                continue
-            gold_doc = gold.get(pred.id)
-            if gold_doc is None:
-                hint = difflib.get_close_matches(pred.id, list(gold), n=1)
-                checker.problem("id", f"no gold document with id {pred.id!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""))
-                continue
-            if pred.id in seen:
-                checker.problem("id", f"duplicate document id {pred.id!r} (first on line {seen[pred.id]})")
-                continue
-            seen[pred.id] = number
-            check_prediction(pred, gold_doc, labels, checker)
-            if checker.count == 0:
-                yield pred
-    except InputError as exc:
-        for issue in exc.issues:
-            log.add(issue)
+    for pred, checker in _decoded(path, Prediction, labels, log):
+        if not _known_and_new(pred, gold, seen, checker):
+            continue
+        check_prediction(pred, gold[pred.id], labels, checker)
+        if checker.count == 0:
+            yield pred
     if own_log:
         log.raise_if_any()
 
@@ -442,46 +445,33 @@ def iter_predictions_lenient(
     """
     labels = labels or load_labels()
     log = IssueLog() if log is None else log
-    seen: set[str] = set()
-    name = str(path)
-    try:
-        for number, line in read_lines(path):
-            try:
-                pred = decode_line(name, number, line, Prediction)
-            except InputError as exc:
-                log.add(exc.issues[0])
-                continue
-            checker = Checker(name, number, labels, log)
-            if pred.id not in gold or pred.id in seen:
-                checker.problem("id", f"{'unknown' if pred.id not in gold else 'duplicate'} document id {pred.id!r}; line skipped")
-                continue
-            seen.add(pred.id)
-            removed = {"events": 0, "stances": 0, "entities": 0}
-            for _ in range(3):  # removing an event can invalidate a stance that targets it
-                local = IssueLog()
-                check_prediction(pred, gold[pred.id], labels, Checker(name, number, labels, local))
-                if not local.total:
-                    break
-                bad: dict[str, set[int]] = {"events": set(), "stances": set(), "entities": set()}
-                for issue in local.issues:
-                    match = _ITEM.match(issue.location.field)
-                    if match:
-                        bad[match[1]].add(int(match[2]))
-                    log.add(issue)
-                if not any(bad.values()):  # a document-level problem (e.g. its text): skip the line
-                    pred = None
-                    break
-                for layer, indices in bad.items():
-                    removed[layer] += len(indices)
-                keep = {layer: tuple(x for i, x in enumerate(getattr(pred, layer) or ()) if i not in bad[layer])
-                        for layer in bad}
-                pred = msgspec.structs.replace(pred, events=keep["events"], stances=keep["stances"],
-                                               entities=keep["entities"] if pred.entities is not None else None)
-            if pred is not None:
-                yield LenientRecord(pred, removed["events"], removed["stances"], removed["entities"])
-    except InputError as exc:
-        for issue in exc.issues:
-            log.add(issue)
+    seen: dict[str, int] = {}
+    for pred, checker in _decoded(path, Prediction, labels, log):
+        if not _known_and_new(pred, gold, seen, checker):
+            continue
+        removed = {"events": 0, "stances": 0, "entities": 0}
+        for _ in range(3):  # removing an event can invalidate a stance that targets it
+            local = IssueLog()
+            check_prediction(pred, gold[pred.id], labels, Checker(checker.path, checker.line, labels, local))
+            if not local.total:
+                break
+            bad: dict[str, set[int]] = {"events": set(), "stances": set(), "entities": set()}
+            for issue in local.issues:
+                match = _ITEM.match(issue.location.field)
+                if match:
+                    bad[match[1]].add(int(match[2]))
+                log.add(issue)
+            if not any(bad.values()):  # a document-level problem (e.g. its text): skip the line
+                pred = None
+                break
+            for layer, indices in bad.items():
+                removed[layer] += len(indices)
+            keep = {layer: tuple(x for i, x in enumerate(getattr(pred, layer) or ()) if i not in bad[layer])
+                    for layer in bad}
+            pred = msgspec.structs.replace(pred, events=keep["events"], stances=keep["stances"],
+                                           entities=keep["entities"] if pred.entities is not None else None)
+        if pred is not None:
+            yield LenientRecord(pred, removed["events"], removed["stances"], removed["entities"])
 
 
 def validate_gold_file(path: str | Path, labels: LabelSet | None = None, keep: int = DEFAULT_KEEP) -> Validation[Document]:

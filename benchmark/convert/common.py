@@ -79,3 +79,15 @@ class TypeMapping(msgspec.Struct, forbid_unknown_fields=True):
         except (msgspec.DecodeError, msgspec.ValidationError) as exc:
             raise InputError.at(path, f"not a type mapping: {exc}") from None
         return msgspec.structs.replace(mapping, digest=hashlib.sha256(data).hexdigest()[:8])
+
+
+def mapped(value: str, table: dict[str, str] | None, dropped: dict[str, int] | None, what: str = "") -> str | None:
+    """``value`` through a mapping table (identity without one); ``None`` and a count in ``dropped`` if unmapped."""
+    if table is None:
+        return value
+    if value in table:
+        return table[value]
+    if dropped is not None:
+        key = f"{what}{value}"
+        dropped[key] = dropped.get(key, 0) + 1
+    return None

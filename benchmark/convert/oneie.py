@@ -28,7 +28,7 @@ from typing import Any
 
 import msgspec
 
-from benchmark.convert.common import DEFAULT_ENTITY_TYPE, TypeMapping, token_offsets
+from benchmark.convert.common import DEFAULT_ENTITY_TYPE, TypeMapping, mapped, token_offsets
 from benchmark.errors import InputError
 from benchmark.model import Argument, Document, Entity, Event, Span
 
@@ -140,20 +140,14 @@ def to_documents(records: Iterable[tuple[int, OneIERecord]], path: str, mapping:
                 id=mention.id, type=mention.entity_type or DEFAULT_ENTITY_TYPE,
                 mentions=(_span(builder.text, *key),), name=builder.text[key[0]:key[1]]))
         for i, event in enumerate(record.event_mentions):
-            event_type = event.event_type
-            if mapping is not None:
-                if event_type not in mapping.event_types:
-                    if dropped is not None:
-                        dropped[event_type] = dropped.get(event_type, 0) + 1
-                    continue
-                event_type = mapping.event_types[event_type]
+            event_type = mapped(event.event_type, mapping and mapping.event_types, dropped)
+            if event_type is None:
+                continue
             trigger = chars(event.trigger.start, event.trigger.end, f"event_mentions[{i}].trigger")
             arguments = []
             for j, arg in enumerate(event.arguments):
-                role = arg.role if mapping is None else mapping.roles.get(arg.role)
+                role = mapped(arg.role, mapping and mapping.roles, dropped, "role ")
                 if role is None:
-                    if dropped is not None:
-                        dropped[f"role {arg.role}"] = dropped.get(f"role {arg.role}", 0) + 1
                     continue
                 key = builder.entity_of_id.get(arg.entity_id or "")
                 if key is None:

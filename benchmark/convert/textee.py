@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from benchmark.convert.common import TypeMapping, token_offsets
+from benchmark.convert.common import TypeMapping, mapped, token_offsets
 from benchmark.convert.oneie import OneIERecord
 from benchmark.errors import InputError
 from benchmark.model import Document
@@ -43,19 +43,13 @@ def to_predictions(records: Iterable[tuple[int, OneIERecord]], path: str, gold: 
             return {"start": s, "end": e, "text": text[s:e]}
 
         for i, event in enumerate(record.event_mentions):
-            event_type = event.event_type
-            if mapping is not None:
-                if event_type not in mapping.event_types:
-                    if dropped is not None:
-                        dropped[event_type] = dropped.get(event_type, 0) + 1
-                    continue
-                event_type = mapping.event_types[event_type]
+            event_type = mapped(event.event_type, mapping and mapping.event_types, dropped)
+            if event_type is None:
+                continue
             arguments = []
             for j, arg in enumerate(event.arguments):
-                role = arg.role if mapping is None else mapping.roles.get(arg.role)
+                role = mapped(arg.role, mapping and mapping.roles, dropped, "role ")
                 if role is None:
-                    if dropped is not None:
-                        dropped[f"role {arg.role}"] = dropped.get(f"role {arg.role}", 0) + 1
                     continue
                 arguments.append({"role": role, "span": span(arg, f"event_mentions[{i}].arguments[{j}]")})
             prediction["events"].append({
