@@ -12,6 +12,7 @@ documents) run while streaming, so memory stays bounded by one line plus the id 
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -80,12 +81,44 @@ def decode_line(path: str, number: int, line: bytes, kind: type[R]) -> R:
             path, f"invalid UTF-8: byte 0x{line[exc.start]:02x} at column {exc.start + 1}", number
         ) from None
     try:
-        return _DECODERS[kind].decode(line)
+        record = _DECODERS[kind].decode(line)
     except msgspec.ValidationError as exc:
+        _refuse_duplicate_keys(path, number, line)
         message, field_path = _explain_shape_error(str(exc))
         raise InputError.at(path, message, number, field_path) from None
     except msgspec.DecodeError as exc:
         raise InputError.at(path, f"not valid JSON: {_plain(str(exc))}", number) from None
+    _refuse_duplicate_keys(path, number, line)
+    return record
+
+
+def _refuse_duplicate_keys(path: str, number: int, line: bytes) -> None:
+    duplicate = _duplicate_key(line)
+    if duplicate is not None:
+        raise InputError.at(path, f"key {duplicate!r} appears twice in one object (JSON parsers keep only one; "
+                            "refusing to guess which)", number)
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _reject_duplicates(pairs: list[tuple[str, object]]) -> None:
+    if len(pairs) != len({key for key, _ in pairs}):
+        seen: set[str] = set()
+        raise _DuplicateKey(next(key for key, _ in pairs if key in seen or seen.add(key)))
+
+
+_PAIRS_DECODER = json.JSONDecoder(object_pairs_hook=_reject_duplicates)
+
+
+def _duplicate_key(line: bytes) -> str | None:
+    """The first key repeated within one JSON object of the line, if any (msgspec keeps the last silently)."""
+    try:
+        _PAIRS_DECODER.decode(line.decode("utf-8"))
+    except _DuplicateKey as exc:
+        return str(exc.args[0])
+    return None
 
 
 def _explain_shape_error(text: str) -> tuple[str, str]:
@@ -179,6 +212,8 @@ class Checker:
     def unique_id(self, field_path: str, ident: str, seen: dict[str, str]) -> None:
         if not ident.strip():
             self.problem(field_path, "empty id")
+        elif any(ch.isspace() or not ch.isprintable() for ch in ident):
+            self.problem(field_path, f"id {ident!r} contains whitespace or control characters")
         elif ident in seen:
             self.problem(field_path, f"duplicate id {ident!r} (first used at {seen[ident]})")
         else:
@@ -188,8 +223,8 @@ class Checker:
 def check_document(doc: Document, labels: LabelSet, checker: Checker) -> None:
     """Every rule of FORMAT.md for a gold document."""
     text = doc.text
-    if not doc.id.strip():
-        checker.problem("id", "empty document id")
+    if not doc.id.strip() or any(ch.isspace() or not ch.isprintable() for ch in doc.id):
+        checker.problem("id", f"document id {doc.id!r} is empty or contains whitespace or control characters")
     if not text:
         checker.problem("text", "empty text")
         return

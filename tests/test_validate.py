@@ -137,6 +137,22 @@ def test_trailing_garbage_after_a_document(tmp_path, gold_doc) -> None:
     assert problems(path)[0].startswith(f"{path}:1: not valid JSON")
 
 
+@pytest.mark.parametrize("raw,key", [
+    (b'{"id": "doc1", "events": [], "events": []}', "events"),
+    (b'{"id": "doc1", "events": [{"id": "a", "id": "b"}]}', "id"),
+])
+def test_duplicate_keys_are_refused_not_silently_resolved(tmp_path, raw, key) -> None:
+    path = tmp_path / "g.jsonl"
+    path.write_bytes(raw + b"\n")
+    found = problems(path)
+    assert len(found) == 1 and f"key '{key}' appears twice in one object" in found[0] and found[0].startswith(f"{path}:1: ")
+
+
+def test_control_characters_in_ids(tmp_path, gold_doc) -> None:
+    path = write_lines(tmp_path / "g.jsonl", [mutated(gold_doc, lambda d: set_path(d, "events.0.id", "V\u00001"))])
+    assert any("events[0].id" in f and "control characters" in f for f in problems(path))
+
+
 def test_crlf_line_endings_are_accepted(tmp_path, gold_doc) -> None:
     path = tmp_path / "g.jsonl"
     path.write_bytes(json.dumps(gold_doc).encode() + b"\r\n")
