@@ -61,7 +61,7 @@ def select_c(train: Corpus, validation: Corpus, resampling: ResamplingOptions, o
 
 
 def run_baselines(data_dir: Path | None = None, out_dir: Path = Path("runs"), *, bootstrap: int = 1000,
-                  unit: str = "sentence", seed: int = 0, progress: Progress | None = None) -> list[SystemRun]:
+                  unit: str = "auto", seed: int = 0, progress: Progress | None = None) -> list[SystemRun]:
     """Run, write and score both baselines under every protocol the data supports."""
     data_dir = DEFAULT_DATA_DIR if data_dir is None else data_dir
     note = progress or (lambda message: None)

@@ -156,7 +156,8 @@ SpanOption = Annotated[str, typer.Option("--span", help="Span match rule: exact 
 ArgsOption = Annotated[str, typer.Option("--args", help="Argument/stance entity rule: mention or coref.")]
 CompatOption = Annotated[str, typer.Option("--compat", help="none, or textee (TextEE's set semantics).")]
 BootstrapOption = Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamples (0: no intervals).")]
-UnitOption = Annotated[str, typer.Option("--unit", help="Resampling unit: doc, paragraph or sentence.")]
+UnitOption = Annotated[str, typer.Option(
+    "--unit", help="Resampling unit: doc, paragraph, sentence, or auto (doc with >= 5 documents, else sentence).")]
 SeedOption = Annotated[int, typer.Option("--seed", help="Random seed of the bootstrap.")]
 
 
@@ -176,7 +177,7 @@ def score(
     args: ArgsOption = "mention",
     compat: CompatOption = "none",
     bootstrap: BootstrapOption = 1000,
-    unit: UnitOption = "sentence",
+    unit: UnitOption = "auto",
     seed: SeedOption = 0,
     labels: LabelsOption = None,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the full report as JSON here.")] = None,
@@ -208,7 +209,7 @@ def compare(
     args: ArgsOption = "mention",
     compat: CompatOption = "none",
     bootstrap: BootstrapOption = 1000,
-    unit: UnitOption = "sentence",
+    unit: UnitOption = "auto",
     seed: SeedOption = 0,
     metrics: Annotated[Optional[str], typer.Option("--metrics", help="Comma-separated metrics [default: all].")] = None,
     labels: LabelsOption = None,
@@ -232,7 +233,7 @@ def run(
     out_dir: Annotated[Path, typer.Option("--out", help="Where to write runs/<system>/predictions.jsonl.")] = Path("runs"),
     gold: Annotated[Optional[Path], typer.Option("--gold", help="Data folder [default: the bundled data/].")] = None,
     bootstrap: BootstrapOption = 1000,
-    unit: UnitOption = "sentence",
+    unit: UnitOption = "auto",
     seed: SeedOption = 0,
     as_json: JsonFlag = False,
 ) -> None:
@@ -278,7 +279,7 @@ def check(
     args: ArgsOption = "mention",
     compat: CompatOption = "none",
     bootstrap: BootstrapOption = 1000,
-    unit: UnitOption = "sentence",
+    unit: UnitOption = "auto",
     seed: SeedOption = 0,
     labels: LabelsOption = None,
     junit: Annotated[Optional[Path], typer.Option("--junit", help="Write JUnit XML here.")] = None,
@@ -326,7 +327,7 @@ def report(
     span: SpanOption = "exact",
     args: ArgsOption = "mention",
     bootstrap: BootstrapOption = 1000,
-    unit: UnitOption = "sentence",
+    unit: UnitOption = "auto",
     seed: SeedOption = 0,
     labels: LabelsOption = None,
 ) -> None:

@@ -28,7 +28,8 @@ from benchmark.textalign import resolve_prediction
 
 ARG_RULES = ("mention", "coref")
 COMPAT_MODES = ("none", "textee")
-RESAMPLING_UNITS = ("doc", "paragraph", "sentence")
+RESAMPLING_UNITS = ("auto", "doc", "paragraph", "sentence")
+MIN_DOCUMENTS_FOR_DOC_RESAMPLING = 5  # below this, "auto" resamples sentences
 TEXTEE_METRICS = ("TI", "TC", "AI", "AC", "AI+", "AC+")
 INVALID_LABEL = "(invalid record)"  # per-label breakdown entry of records removed by --lenient
 
@@ -56,9 +57,21 @@ class ScoringOptions:
 
 @dataclass(frozen=True)
 class ResamplingOptions:
-    """How confidence intervals are computed: unit, number of resamples, seed, level."""
+    """How confidence intervals are computed: unit, number of resamples, seed, level.
 
-    unit: str = "sentence"
+    ``unit="auto"`` resamples documents when the gold has at least
+    ``MIN_DOCUMENTS_FOR_DOC_RESAMPLING`` of them, else sentences; the signature records the
+    unit actually used.
+    """
+
+    def resolved(self, n_documents: int) -> "ResamplingOptions":
+        if self.unit != "auto":
+            return self
+        unit = "doc" if n_documents >= MIN_DOCUMENTS_FOR_DOC_RESAMPLING else "sentence"
+        return ResamplingOptions(unit=unit, n=self.n, seed=self.seed, level=self.level)
+
+
+    unit: str = "auto"
     n: int = 1000
     seed: int = 0
     level: float = 0.95
@@ -375,7 +388,7 @@ def score(
         UsageError: a prediction's document id is not in the gold, or appears twice.
     """
     options = options or ScoringOptions()
-    resampling = resampling or ResamplingOptions()
+    resampling = (resampling or ResamplingOptions()).resolved(len(gold))
     gold_by_id = gold.by_id()
     scores: dict[str, DocumentScore] = {}
     any_entities = False
