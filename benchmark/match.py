@@ -78,7 +78,11 @@ def align(gold: list[Item], pred: list[Item], span_rule: str = "exact") -> Align
     for gold_ids, pred_ids in groups.values():
         if not gold_ids or not pred_ids:
             continue
-        if span_rule == "exact" and all(len(alts) == 1 for i in gold_ids for alts in gold[i].slots):
+        if len(gold_ids) == 1 and len(pred_ids) == 1:  # the common case: one candidate on each side
+            i, j = gold_ids[0], pred_ids[0]
+            if all(agreement(alts, value[0], span_rule) for alts, value in zip(gold[i].slots, pred[j].slots)):
+                pairs.append((i, j))
+        elif span_rule == "exact" and all(len(alts) == 1 for i in gold_ids for alts in gold[i].slots):
             pairs.extend(_match_equal(gold, pred, gold_ids, pred_ids))
         else:
             pairs.extend(_match_best(gold, pred, _order(gold, gold_ids), _order(pred, pred_ids), span_rule))

@@ -112,8 +112,17 @@ def _dedupe(items: list[Item]) -> list[Item]:
     return list(seen.values())
 
 
+def unit_starts(gold: Document, unit: str) -> list[int]:
+    """Start offsets of a document's resampling units (one unit for ``doc``)."""
+    if unit == "sentence":
+        return [s.start for s in gold.sentences]
+    if unit == "paragraph":
+        return [p.start for p in gold.paragraphs]
+    return [0]
+
+
 def score_document(gold: Document, pred: Prediction | None, options: ScoringOptions,
-                   invalid: tuple[int, int] = (0, 0)) -> DocumentScore:
+                   invalid: tuple[int, int] = (0, 0), unit: str = "sentence") -> DocumentScore:
     """Counts of every metric for one gold document and its prediction (``None``: predicted nothing).
 
     ``invalid`` = (events, stances) that lenient validation removed from the prediction:
@@ -122,10 +131,10 @@ def score_document(gold: Document, pred: Prediction | None, options: ScoringOpti
     pred = pred if pred is not None else Prediction(id=gold.id)
     pred, unresolved = resolve_prediction(pred, gold)
     result = DocumentScore(unresolved=unresolved)
-    starts = [s.start for s in gold.sentences]
+    starts = unit_starts(gold, unit)
     rows: dict[int, int] = {}
 
-    def row(position: int) -> int:
+    def row(position: int) -> int:  # the resampling unit holding a position (0 for unplaced items)
         found = rows.get(position)
         if found is None:
             found = rows[position] = max(bisect.bisect_right(starts, position) - 1, 0)
@@ -221,9 +230,8 @@ class Report:
     resampling: ResamplingOptions
     signature: Signature
     columns: list[tuple[str, str]]
-    table: np.ndarray  # (rows, columns, 3) int64; rows are sentences of the gold, in gold order
+    table: np.ndarray  # (rows, columns, 3) int64; rows are the resampling units of the gold, in gold order
     row_doc: np.ndarray  # document index of each row
-    row_paragraph: np.ndarray  # corpus-wide paragraph index of each row
     doc_ids: list[str]
     metrics: dict[str, MetricResult]
     confusion: dict[tuple[str, str], int]
@@ -234,14 +242,13 @@ class Report:
     lenient: LenientSummary | None = None  # set when scored with --lenient
 
     def unit_table(self, unit: str | None = None) -> np.ndarray:
-        """The count table summed to the resampling unit (doc, paragraph or sentence)."""
-        unit = unit or self.resampling.unit
-        if unit == "sentence":
+        """The count table by resampling unit (the report's own), or summed to documents (``"doc"``)."""
+        if unit is None or unit == self.resampling.unit:
             return self.table
-        groups = self.row_doc if unit == "doc" else self.row_paragraph
-        n = int(groups.max()) + 1 if len(groups) else 0
-        summed = np.zeros((n, *self.table.shape[1:]), dtype=self.table.dtype)
-        np.add.at(summed, groups, self.table)
+        if unit != "doc":
+            raise UsageError(f"this report counted by {self.resampling.unit}; {unit} rows are not available")
+        summed = np.zeros((len(self.doc_ids), *self.table.shape[1:]), dtype=self.table.dtype)
+        np.add.at(summed, self.row_doc, self.table)
         return summed
 
     def label_intervals(self, metric: str) -> dict[str, tuple[float, float]]:
@@ -288,37 +295,27 @@ class Report:
         }
 
 
-def _columns_and_table(corpus: Corpus, scores: dict[str, DocumentScore]):
-    columns: dict[tuple[str, str], int] = {}
-    for metric in COUNTED:
-        columns.setdefault((metric, ""), len(columns)) if METRICS[metric].breakdown == "" else None
+def _columns_and_table(corpus: Corpus, scores: dict[str, DocumentScore], unit: str):
+    columns: dict[tuple[str, str], int] = {(m, ""): 0 for m in COUNTED if METRICS[m].breakdown == ""}
     for doc_score in scores.values():
         for counter in (doc_score.tp, doc_score.fp, doc_score.fn):
-            for (_, metric, label) in counter:
-                columns.setdefault((metric, label), len(columns))
+            columns.update(dict.fromkeys(((metric, label) for _, metric, label in counter), 0))
     ordered = sorted(columns, key=lambda c: (COUNTED.index(c[0]), c[1]))
     index = {c: i for i, c in enumerate(ordered)}
-    row_start, row_doc, row_paragraph, paragraph_base = [], [], [], 0
+    row_start, row_doc = [], []
     for d, doc in enumerate(corpus.documents):
         row_start.append(len(row_doc))
-        para_starts = [p.start for p in doc.paragraphs]
-        for sentence in doc.sentences:
-            row_doc.append(d)
-            row_paragraph.append(paragraph_base + bisect.bisect_right(para_starts, sentence.start) - 1)
-        paragraph_base += len(doc.paragraphs)
+        row_doc.extend([d] * len(unit_starts(doc, unit)))
     table = np.zeros((len(row_doc), len(ordered), 3), dtype=np.int64)
-    rows, cols, fields, values = [], [], [], []
+    cells = []
     for d, doc in enumerate(corpus.documents):
-        doc_score = scores[doc.id]
+        doc_score, base = scores[doc.id], row_start[d]
         for field_index, counter in enumerate((doc_score.tp, doc_score.fp, doc_score.fn)):
-            for (r, metric, label), value in counter.items():
-                rows.append(row_start[d] + r)
-                cols.append(index[(metric, label)])
-                fields.append(field_index)
-                values.append(value)
-    np.add.at(table, (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), np.array(fields, dtype=np.int64)),
-              np.array(values, dtype=np.int64))
-    return ordered, table, np.array(row_doc, dtype=np.int64), np.array(row_paragraph, dtype=np.int64)
+            cells.extend((base + r, index[(metric, label)], field_index, value) for (r, metric, label), value in counter.items())
+    if cells:
+        rows, cols, fields, values = (np.array(x, dtype=np.int64) for x in zip(*cells))
+        np.add.at(table, (rows, cols, fields), values)
+    return ordered, table, np.array(row_doc, dtype=np.int64)
 
 
 def _statistics(columns: list[tuple[str, str]], undefined: float):
@@ -401,19 +398,20 @@ def score(
         if pred.id in scores:
             raise UsageError(f"two predictions for document {pred.id!r}")
         any_entities = any_entities or pred.entities is not None
-        scores[pred.id] = score_document(gold_by_id[pred.id], pred, options, (invalid or {}).get(pred.id, (0, 0)))
+        scores[pred.id] = score_document(gold_by_id[pred.id], pred, options, (invalid or {}).get(pred.id, (0, 0)),
+                                         resampling.unit)
     missing = [doc.id for doc in gold.documents if doc.id not in scores]
     for doc_id in missing:
-        scores[doc_id] = score_document(gold_by_id[doc_id], None, options)
+        scores[doc_id] = score_document(gold_by_id[doc_id], None, options, unit=resampling.unit)
 
-    columns, table, row_doc, row_paragraph = _columns_and_table(gold, scores)
+    columns, table, row_doc = _columns_and_table(gold, scores, resampling.unit)
     skipped = {}
     if not any_entities:
         skipped = {m: "the predictions have no entity layer" for m in ("ENT-I", "ENT-C")}
         keep = [i for i, (m, _) in enumerate(columns) if m not in skipped]
         columns, table = [columns[i] for i in keep], table[:, keep]
     signature = Signature.build(gold, options, resampling)
-    report = Report(options, resampling, signature, columns, table, row_doc, row_paragraph,
+    report = Report(options, resampling, signature, columns, table, row_doc,
                     [d.id for d in gold.documents], {}, {}, missing,
                     [f"{doc_id}: {where}" for doc_id, s in scores.items() for where in s.unresolved], skipped)
     confusion: Counter = Counter()
