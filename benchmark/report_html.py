@@ -182,6 +182,12 @@ def render_report(gold: Corpus, systems: Sequence[SystemView], comparisons: Sequ
         parts.append(f"<p class='sig'>{_e(s.name)}: {_e(s.report.signature)}</p>")
         if s.report.options.compat != "none":
             parts.append(f"<p>{_e(s.name)}: compatibility mode {_e(s.report.options.compat)}</p>")
+        if s.report.type_mappings:
+            parts.append(f"<p>{_e(s.name)}: predictions converted with a type mapping (their ontology → ours), "
+                         f"digest {_e(', '.join(s.report.type_mappings))}.</p>")
+        if s.report.lenient is not None:
+            parts.append(f"<p>{_e(s.name)}: scored with --lenient; {s.report.lenient.events} event(s) and "
+                         f"{s.report.lenient.stances} stance(s) were invalid and count as false positives.</p>")
         if s.report.unresolved_spans:
             parts.append(f"<p>{_e(s.name)}: {len(s.report.unresolved_spans)} text-only span(s) matched nothing.</p>")
     if comparisons:
