@@ -10,7 +10,7 @@ import msgspec
 
 from benchmark.errors import InputError, Issue, Location
 from benchmark.labels import LabelSet, load_labels
-from benchmark.loader import Corpus, load_gold
+from benchmark.loader import Corpus, GoldIndex, index_gold, load_gold
 from benchmark.model import Document, Prediction
 from benchmark.scorer import LenientSummary, Report, ResamplingOptions, ScoringOptions, score
 from benchmark.validate import (Checker, IssueLog, check_document, check_prediction, iter_predictions,
@@ -19,7 +19,7 @@ from benchmark.validate import (Checker, IssueLog, check_document, check_predict
 
 def score_file(
     pred_path: str | Path,
-    gold: Corpus | str | Path | None = None,
+    gold: Corpus | GoldIndex | str | Path | None = None,
     *,
     split: str = "test",
     options: ScoringOptions | None = None,
@@ -35,7 +35,7 @@ def score_file(
     Raises:
         InputError: the prediction file breaks a rule (every problem is listed; nothing is scored).
     """
-    corpus = gold if isinstance(gold, Corpus) else load_gold(gold, split)
+    corpus = gold if isinstance(gold, (Corpus, GoldIndex)) else index_gold(gold, split)
     if not lenient:
         predictions = iter_predictions(pred_path, corpus.by_id(), corpus.labels)
         return score(corpus, predictions, options=options, resampling=resampling)

@@ -23,7 +23,7 @@ from benchmark.comparison import compare as compare_reports
 from benchmark.errors import EvbenchError, ExitCode, Issue
 from benchmark.jsonl import write_text
 from benchmark.labels import load_labels
-from benchmark.loader import load_gold
+from benchmark.loader import index_gold, load_gold
 from benchmark.metrics import KEY_METRICS, parse_metrics
 from benchmark.scorer import ResamplingOptions, ScoringOptions
 from benchmark.stats import corpus_stats
@@ -163,7 +163,7 @@ SeedOption = Annotated[int, typer.Option("--seed", help="Random seed of the boot
 
 def _load_report(pred: Path, gold: Path | None, split: str, labels: Path | None, span: str, args: str,
                  compat: str, bootstrap: int, unit: str, seed: int, lenient: bool = False):
-    corpus = load_gold(gold, split, load_labels(labels))
+    corpus = index_gold(gold, split, load_labels(labels))  # documents read on demand: memory bounded by the index
     return score_file(pred, corpus, options=ScoringOptions(span=span, args=args, compat=compat),
                       resampling=ResamplingOptions(unit=unit, n=bootstrap, seed=seed), lenient=lenient)
 

@@ -8,6 +8,7 @@ predictions, and the bootstrap resamples rows of the table without re-matching.
 from __future__ import annotations
 
 import bisect
+from array import array
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ import numpy as np
 from benchmark import units
 from benchmark.counts import Counts, PRF, macro_f1, prf
 from benchmark.errors import UsageError
-from benchmark.loader import Corpus
+from benchmark.loader import Corpus, GoldIndex
 from benchmark.match import SPAN_RULES, Alignment, Item, align
 from benchmark.metrics import COUNTED, F_AVG_POLARITIES, METRICS
 from benchmark.model import Document, Prediction
@@ -295,27 +296,41 @@ class Report:
         }
 
 
-def _columns_and_table(corpus: Corpus, scores: dict[str, DocumentScore], unit: str):
-    columns: dict[tuple[str, str], int] = {(m, ""): 0 for m in COUNTED if METRICS[m].breakdown == ""}
-    for doc_score in scores.values():
-        for counter in (doc_score.tp, doc_score.fp, doc_score.fn):
-            columns.update(dict.fromkeys(((metric, label) for _, metric, label in counter), 0))
-    ordered = sorted(columns, key=lambda c: (COUNTED.index(c[0]), c[1]))
-    index = {c: i for i, c in enumerate(ordered)}
-    row_start, row_doc = [], []
-    for d, doc in enumerate(corpus.documents):
-        row_start.append(len(row_doc))
-        row_doc.extend([d] * len(unit_starts(doc, unit)))
-    table = np.zeros((len(row_doc), len(ordered), 3), dtype=np.int64)
-    cells = []
-    for d, doc in enumerate(corpus.documents):
-        doc_score, base = scores[doc.id], row_start[d]
+class CountTable:
+    """Per-document counts as they arrive, kept compact (flat integer arrays), then one numpy table.
+
+    Memory is the count cells (row, column, tp/fp/fn, value), not the documents.
+    """
+
+    def __init__(self) -> None:
+        unlabelled = [(m, "") for m in COUNTED if METRICS[m].breakdown == ""]  # always present, even when empty
+        self.columns: dict[tuple[str, str], int] = {column: i for i, column in enumerate(unlabelled)}
+        self.cells: dict[str, array] = {}
+
+    def add(self, doc_id: str, doc_score: DocumentScore) -> None:
+        cells = array("q")
         for field_index, counter in enumerate((doc_score.tp, doc_score.fp, doc_score.fn)):
-            cells.extend((base + r, index[(metric, label)], field_index, value) for (r, metric, label), value in counter.items())
-    if cells:
-        rows, cols, fields, values = (np.array(x, dtype=np.int64) for x in zip(*cells))
-        np.add.at(table, (rows, cols, fields), values)
-    return ordered, table, np.array(row_doc, dtype=np.int64)
+            for (row, metric, label), value in counter.items():
+                column = self.columns.setdefault((metric, label), len(self.columns))
+                cells.extend((row, column, field_index, value))
+        self.cells[doc_id] = cells
+
+    def build(self, unit_counts: list[tuple[str, int]]) -> tuple[list[tuple[str, str]], np.ndarray, np.ndarray]:
+        """(columns in metric order, (rows, columns, 3) table, document index of each row)."""
+        ordered = sorted(self.columns, key=lambda c: (COUNTED.index(c[0]), c[1]))
+        position = np.empty(len(self.columns), dtype=np.int64)
+        for i, column in enumerate(ordered):
+            position[self.columns[column]] = i
+        n_rows = sum(n for _, n in unit_counts)
+        table = np.zeros((n_rows, len(ordered), 3), dtype=np.int64)
+        row_doc = np.repeat(np.arange(len(unit_counts), dtype=np.int64), [n for _, n in unit_counts])
+        base = 0
+        for doc_id, n in unit_counts:
+            cells = np.frombuffer(self.cells.get(doc_id, array("q")), dtype=np.int64).reshape(-1, 4)
+            if len(cells):
+                np.add.at(table, (base + cells[:, 0], position[cells[:, 1]], cells[:, 2]), cells[:, 3])
+            base += n
+        return ordered, table, row_doc
 
 
 def _statistics(columns: list[tuple[str, str]], undefined: float):
@@ -361,7 +376,7 @@ def _statistics(columns: list[tuple[str, str]], undefined: float):
 
 
 def score(
-    gold: Corpus,
+    gold: Corpus | GoldIndex,
     predictions: Iterable[Prediction],
     *,
     invalid: dict[str, tuple[int, int]] | None = None,
@@ -372,7 +387,8 @@ def score(
     """Score predictions against a gold corpus.
 
     Args:
-        gold: validated gold documents (``benchmark.load_gold``).
+        gold: validated gold documents: a ``Corpus`` (``benchmark.load_gold``) or a
+            ``GoldIndex`` (``benchmark.loader.index_gold``, documents read on demand).
         predictions: validated predictions (``benchmark.iter_predictions``), any order; a
             gold document with no prediction scores as predicting nothing and is listed.
         options: match rules (``ScoringOptions``); defaults: exact spans, mention arguments.
@@ -387,37 +403,42 @@ def score(
     options = options or ScoringOptions()
     resampling = (resampling or ResamplingOptions()).resolved(len(gold))
     gold_by_id = gold.by_id()
-    scores: dict[str, DocumentScore] = {}
+    counts = CountTable()
+    confusion: Counter = Counter()
+    unresolved: list[str] = []
     any_entities = False
     mappings: set[str] = set()
+
+    def add(doc_id: str, pred: Prediction | None) -> None:
+        doc_score = score_document(gold_by_id[doc_id], pred, options, (invalid or {}).get(doc_id, (0, 0)),
+                                   resampling.unit)
+        counts.add(doc_id, doc_score)
+        confusion.update(doc_score.confusion)
+        unresolved.extend(f"{doc_id}: {where}" for where in doc_score.unresolved)
+
     for pred in predictions:
         if pred.meta and "type_mapping" in pred.meta:
             mappings.add(str(pred.meta["type_mapping"]))
         if pred.id not in gold_by_id:
             raise UsageError(f"prediction for unknown document {pred.id!r}")
-        if pred.id in scores:
+        if pred.id in counts.cells:
             raise UsageError(f"two predictions for document {pred.id!r}")
         any_entities = any_entities or pred.entities is not None
-        scores[pred.id] = score_document(gold_by_id[pred.id], pred, options, (invalid or {}).get(pred.id, (0, 0)),
-                                         resampling.unit)
-    missing = [doc.id for doc in gold.documents if doc.id not in scores]
+        add(pred.id, pred)
+    doc_ids = gold.ids()
+    missing = [doc_id for doc_id in doc_ids if doc_id not in counts.cells]
     for doc_id in missing:
-        scores[doc_id] = score_document(gold_by_id[doc_id], None, options, unit=resampling.unit)
+        add(doc_id, None)
 
-    columns, table, row_doc = _columns_and_table(gold, scores, resampling.unit)
+    columns, table, row_doc = counts.build(gold.unit_counts(resampling.unit))
     skipped = {}
     if not any_entities:
         skipped = {m: "the predictions have no entity layer" for m in ("ENT-I", "ENT-C")}
         keep = [i for i, (m, _) in enumerate(columns) if m not in skipped]
         columns, table = [columns[i] for i in keep], table[:, keep]
     signature = Signature.build(gold, options, resampling)
-    report = Report(options, resampling, signature, columns, table, row_doc,
-                    [d.id for d in gold.documents], {}, {}, missing,
-                    [f"{doc_id}: {where}" for doc_id, s in scores.items() for where in s.unresolved], skipped)
-    confusion: Counter = Counter()
-    for s in scores.values():
-        confusion.update(s.confusion)
-    report.confusion = dict(confusion)
+    report = Report(options, resampling, signature, columns, table, row_doc, doc_ids, {}, dict(confusion), missing,
+                    unresolved, skipped)
     report.type_mappings = sorted(mappings)
     report.metrics = _metric_results(report, rng or np.random.default_rng(resampling.seed))
     return report

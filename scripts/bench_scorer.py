@@ -87,9 +87,8 @@ for path in sys.argv[1:]:
 EVBENCH = """
 import sys
 from benchmark.api import score_file
-from benchmark.loader import load_gold
 from benchmark.scorer import ResamplingOptions
-report = score_file(sys.argv[2], load_gold(sys.argv[1]), resampling=ResamplingOptions(n=int(sys.argv[3])))
+report = score_file(sys.argv[2], sys.argv[1], resampling=ResamplingOptions(n=int(sys.argv[3])))
 assert report.metrics["TC"].counts.tp > 0
 """
 

@@ -302,3 +302,17 @@ def test_auto_resampling_unit_depends_on_the_number_of_documents(tmp_path) -> No
     assert score(one, [], resampling=ResamplingOptions(n=10)).signature.fields()["boot"] == "sentence-10"
     assert score(many, [], resampling=ResamplingOptions(n=10)).signature.fields()["boot"] == "doc-10"
     assert score(many, [], resampling=ResamplingOptions(n=10, unit="paragraph")).signature.fields()["boot"] == "paragraph-10"
+
+
+def test_gold_index_scores_like_the_in_memory_corpus(tmp_path) -> None:
+    from benchmark.loader import index_gold
+    docs = [make_gold_doc() | {"id": f"d{i}"} for i in range(3)]
+    path = write_lines(tmp_path / "gold.jsonl", docs)
+    corpus, index = load_gold(path), index_gold(path)
+    assert index.digest == corpus.digest and len(index) == 3 and "d1" in index and "x" not in index
+    assert list(index.documents) == list(corpus.documents)
+    preds = [msgspec.convert({"id": "d1", "events": PERFECT}, Prediction)]
+    a = score(corpus, preds, resampling=ResamplingOptions(n=20))
+    b = score(index, preds, resampling=ResamplingOptions(n=20))
+    assert str(a.signature) == str(b.signature)
+    assert {m: (r.counts, r.ci) for m, r in a.metrics.items()} == {m: (r.counts, r.ci) for m, r in b.metrics.items()}
