@@ -1,6 +1,6 @@
 """Assign every paragraph of the gold documents to one of k cross-validation folds, balanced by events.
 
-    python scripts/make_folds.py [--k 5] [--split test]
+    python scripts/make_folds.py [--k 5] [--document ng-2025-03-11-syria]
 
 Deterministic greedy balancing: paragraphs in decreasing order of their gold event count
 (ties: document order) each go to the fold with the fewest events so far (ties: the
@@ -21,9 +21,11 @@ from benchmark.loader import DEFAULT_DATA_DIR, load_gold
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--k", type=int, default=5)
-    parser.add_argument("--split", default="test")
+    parser.add_argument("--document", action="append", help="document(s) to fold [default: the seed article]")
     args = parser.parse_args()
-    corpus = load_gold(DEFAULT_DATA_DIR, args.split)
+    wanted = set(args.document or ["ng-2025-03-11-syria"])
+    corpus = load_gold(DEFAULT_DATA_DIR, "all")
+    corpus = type(corpus)(tuple(d for d in corpus.documents if d.id in wanted), corpus.source, corpus.labels)
     paragraphs = []
     for d, doc in enumerate(corpus.documents):
         for p, para in enumerate(doc.paragraphs):
