@@ -10,7 +10,7 @@ import msgspec
 
 from benchmark.errors import InputError, Issue, Location
 from benchmark.labels import LabelSet, load_labels
-from benchmark.loader import Corpus, GoldIndex, index_gold, load_gold
+from benchmark.loader import Corpus, GoldIndex, index_gold
 from benchmark.model import Document, Prediction
 from benchmark.scorer import LenientSummary, Report, ResamplingOptions, ScoringOptions, score
 from benchmark.validate import (Checker, IssueLog, check_document, check_prediction, iter_predictions,

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from benchmark import units
-from benchmark.counts import Counts, PRF, macro_f1, prf
+from benchmark.counts import Counts, macro_f1, prf
 from benchmark.errors import UsageError
 from benchmark.loader import Corpus, GoldIndex
 from benchmark.match import SPAN_RULES, Alignment, Item, align

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
 from benchmark import hf_dataset
 from benchmark.loader import DEFAULT_DATA_DIR, load_gold

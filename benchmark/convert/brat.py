@@ -104,11 +104,11 @@ def write_brat(doc: Document, out_dir: Path, name: str | None = None) -> tuple[P
 def annotation_conf(labels) -> str:
     """An ``annotation.conf`` declaring a label set's types for brat."""
     roles = ", ".join(f"{r}*:<ENTITY>" for r in labels.roles)
-    entity_types = [t for t in labels.entity_types]
+    entity_types = list(labels.entity_types)
     events = "\n".join(f"{t}\t{roles}" for t in labels.event_types)
     modes = sorted({m for spec in labels.event_types.values() for m in spec.modes})
     relations = "\n".join(f"{p}\tArg1:<ENTITY>, Arg2:<ENTITY>|<EVENT>" for p in POLARITIES.values())
-    return (f"[entities]\n" + "\n".join(entity_types) + "\n\n[relations]\n" + relations +
+    return ("[entities]\n" + "\n".join(entity_types) + "\n\n[relations]\n" + relations +
             "\nCoref\tArg1:<ENTITY>, Arg2:<ENTITY>, <REL-TYPE>:symmetric-transitive\n\n[events]\n" + events +
             f"\n\n[attributes]\nFactuality\tArg:<EVENT>, Value:{'|'.join(labels.factuality)}\n"
             f"Mode\tArg:<EVENT>, Value:{'|'.join(modes)}\n")
@@ -134,7 +134,6 @@ def read_brat(ann_path: Path, doc_id: str | None = None) -> BratRead:
         text = txt_path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError.at(txt_path, f"not UTF-8: {exc}") from None
-    sidecar_path = ann_path.with_suffix("").with_suffix(".evbench.json") if ann_path.suffix else ann_path
     sidecar_path = ann_path.parent / f"{ann_path.stem}.evbench.json"
     sidecar: dict[str, Any] = json.loads(sidecar_path.read_text(encoding="utf-8")) if sidecar_path.is_file() else {}
     spans: dict[str, tuple[str, int, int]] = {}
@@ -210,7 +209,6 @@ def _assemble(text, spans, events_raw, attributes, notes, relations, coref_group
     entities = []
     for members in clusters.values():
         members.sort(key=lambda t: (spans[t][1], spans[t][2]))
-        ident, name = named.get(tuple(sorted(members, key=lambda t: int(t[1:]))), (None, None))
         key = tuple(sorted(members, key=lambda t: int(t[1:])))
         ident, name = named.get(key, (members[0], text[spans[members[0]][1]:spans[members[0]][2]]))
         for t in members:

@@ -10,7 +10,7 @@ import msgspec
 
 from benchmark.convert import brat, oneie, textee
 from benchmark.convert.common import TypeMapping, derive_labels
-from benchmark.errors import InputError, UsageError
+from benchmark.errors import UsageError
 from benchmark.jsonl import write_jsonl, write_text
 from benchmark.labels import LabelSet, load_labels
 from benchmark.model import Document

@@ -1,0 +1,97 @@
+"""Shared pieces of the ``evbench`` command line: the app, consoles, options, error handling.
+
+Exit codes (the same for every command): 0 success; 1 negative verdict (invalid file,
+regression); 2 usage error; 65 malformed input data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from benchmark.api import score_file
+from benchmark.errors import EvbenchError, Issue
+from benchmark.labels import load_labels
+from benchmark.loader import index_gold
+from benchmark.scorer import ResamplingOptions, ScoringOptions
+from benchmark.version import FORMAT_VERSION, __version__
+
+app = typer.Typer(
+    name="evbench",
+    help="Event- and stance-extraction benchmark for political news.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+if not out.is_terminal:  # pipes and CI logs: wide enough that tables never truncate a number
+    out = Console(highlight=False, soft_wrap=True, width=160)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+SHOWN_ISSUES = 20
+
+GoldOption = Annotated[
+    Optional[Path], typer.Option("--gold", help="Gold JSONL file or data folder [default: the bundled data/].")
+]
+SplitOption = Annotated[str, typer.Option("--split", help="Split of a data folder: train, validation, test or all.")]
+LabelsOption = Annotated[
+    Optional[Path], typer.Option("--labels", help="Label-set file [default: the PLOVER v1 set].", exists=True, dir_okay=False)
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of a table.")]
+
+
+def print_issues(issues: list[Issue], total: int) -> None:
+    """The first issues, one line each, on stderr, then how many more there are."""
+    for issue in issues[:SHOWN_ISSUES]:
+        err.print(str(issue), markup=False)
+    if total > SHOWN_ISSUES:
+        err.print(f"... and {total - SHOWN_ISSUES} more problem(s)", markup=False)
+
+
+@contextmanager
+def exits_on_error() -> Iterator[None]:
+    """Turn library errors into a clean message and the documented exit code."""
+    try:
+        yield
+    except EvbenchError as exc:
+        issues = getattr(exc, "issues", None)
+        if issues:
+            print_issues(issues, exc.total)
+        else:
+            err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(int(exc.exit_code)) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"evbench {__version__} (data format {FORMAT_VERSION})")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Event- and stance-extraction benchmark for political news."""
+
+
+SpanOption = Annotated[str, typer.Option("--span", help="Span match rule: exact or overlap.")]
+ArgsOption = Annotated[str, typer.Option("--args", help="Argument/stance entity rule: mention or coref.")]
+CompatOption = Annotated[str, typer.Option("--compat", help="none, or textee (TextEE's set semantics).")]
+BootstrapOption = Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamples (0: no intervals).")]
+UnitOption = Annotated[str, typer.Option(
+    "--unit", help="Resampling unit: doc, paragraph, sentence, or auto (doc with >= 5 documents, else sentence).")]
+SeedOption = Annotated[int, typer.Option("--seed", help="Random seed of the bootstrap.")]
+
+
+def _load_report(pred: Path, gold: Path | None, split: str, labels: Path | None, span: str, args: str,
+                 compat: str, bootstrap: int, unit: str, seed: int, lenient: bool = False):
+    corpus = index_gold(gold, split, load_labels(labels))  # documents read on demand: memory bounded by the index
+    return score_file(pred, corpus, options=ScoringOptions(span=span, args=args, compat=compat),
+                      resampling=ResamplingOptions(unit=unit, n=bootstrap, seed=seed), lenient=lenient)
