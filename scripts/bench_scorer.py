@@ -2,11 +2,15 @@
 stdlib ``json`` parse of the same files (the floor any Python scorer using it pays).
 
     python scripts/bench_scorer.py [--sizes 1000,10000,100000,1000000] [--workdir /tmp/evbench-bench]
+                                   [--textee PATH]   # a checkout of ej0cl6/TextEE (not vendored)
 
 Each measurement runs in a fresh process (peak RSS from ``resource``): (1) the reference:
 ``json.loads`` of every line of the gold and prediction files; (2) evbench: load and
 validate the gold, stream and validate the predictions, score every metric (no bootstrap),
-and (3) the same with 1,000 bootstrap resamples over sentences.
+and (3) the same with 1,000 bootstrap resamples (documents). With ``--textee``, (4) TextEE's
+own scorer (``TextEE/scorer.py``, ``compute_scores(task="E2E")``, its ``ipdb`` import
+stubbed) on the same files, including the JSON parsing that feeds it, with character
+offsets as its span indices.
 Synthetic corpora: documents of 20 sentences, one event per sentence with two arguments,
 one stance per document; predictions keep 80 % of the triggers, change 10 % of the types,
 drop one argument in five, and add 10 % spurious events.
@@ -93,6 +97,28 @@ assert report.metrics["TC"].counts.tp > 0
 """
 
 
+TEXTEE = """
+import json, sys, types
+sys.modules["ipdb"] = types.ModuleType("ipdb")
+sys.path.insert(0, sys.argv[1] + "/TextEE")
+from scorer import compute_scores
+
+def load(path):
+    out = []
+    with open(path, "rb") as handle:
+        for line in handle:
+            d = json.loads(line)
+            out.append({"doc_id": d["id"], "wnd_id": d["id"], "events": [
+                {"trigger": (e["trigger"]["start"], e["trigger"]["end"], e["type"]),
+                 "arguments": [(a["span"]["start"], a["span"]["end"], a["role"]) for a in e.get("arguments", [])]}
+                for e in d["events"]]})
+    return out
+
+scores = compute_scores(load(sys.argv[3]), load(sys.argv[2]), "E2E")
+assert scores["trigger_cls"]["match_num"] > 0
+"""
+
+
 def measure(code: str, *args: str) -> tuple[float, float]:
     """(wall seconds, peak RSS in MB) of a fresh Python process running ``code``."""
     wrapper = code + "\nimport resource\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
@@ -106,20 +132,26 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000,100000,1000000")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/evbench-bench"))
+    parser.add_argument("--textee", type=Path, help="path of a TextEE checkout, to run its scorer side by side")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     baseline_wall, baseline_rss = measure("pass")
     print(f"empty interpreter: {baseline_wall:.2f} s, {baseline_rss:.0f} MB (included in every row)")
-    print("| events | file MB | json parse s | evbench s | ratio | + bootstrap s | ratio | json MB | evbench MB |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    textee_head = " TextEE s | ratio | TextEE MB |" if args.textee else ""
+    print("| events | file MB | json parse s | evbench s | ratio | + bootstrap s | ratio | json MB | evbench MB |" + textee_head)
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|---:|---:|" if args.textee else ""))
     for size in (int(s) for s in args.sizes.split(",")):
         gold, pred = make_corpus(size, args.workdir)
         mb = (gold.stat().st_size + pred.stat().st_size) / 1e6
         json_wall, json_rss = measure(REFERENCE, str(gold), str(pred))
         ev_wall, ev_rss = measure(EVBENCH, str(gold), str(pred), "0")
         boot_wall, _ = measure(EVBENCH, str(gold), str(pred), "1000")
+        textee = ""
+        if args.textee:
+            tx_wall, tx_rss = measure(TEXTEE, str(args.textee), str(gold), str(pred))
+            textee = f" {tx_wall:.2f} | {tx_wall / json_wall:.2f} | {tx_rss:.0f} |"
         print(f"| {size:,} | {mb:.0f} | {json_wall:.2f} | {ev_wall:.2f} | {ev_wall / json_wall:.2f} | {boot_wall:.2f} | "
-              f"{boot_wall / json_wall:.2f} | {json_rss:.0f} | {ev_rss:.0f} |", flush=True)
+              f"{boot_wall / json_wall:.2f} | {json_rss:.0f} | {ev_rss:.0f} |" + textee, flush=True)
     return 0
 
 
