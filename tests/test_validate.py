@@ -148,6 +148,19 @@ def test_duplicate_keys_are_refused_not_silently_resolved(tmp_path, raw, key) ->
     assert len(found) == 1 and f"key '{key}' appears twice in one object" in found[0] and found[0].startswith(f"{path}:1: ")
 
 
+@pytest.mark.parametrize("raw,expected", [
+    (b'{"a": 1, "a": 2}', "a"),
+    (b'{"a": {"c": 1, "c": 2}}', "c"),
+    (b'{"a" : 1, "a": 2}', "a"),  # spaced before the colon: exact path
+    (b'{"a": "\\u0022: x", "a": 2}', "a"),  # an escaped quote written to mask the lost key
+    (b'{"a": "x\\": y", "b": 2}', None),  # a quote and colon inside a string are no key
+    (b'{"a": [{"b": 1}, {"b": 2}]}', None),  # the same key in two objects is fine
+])
+def test_duplicate_key_detection(raw, expected) -> None:
+    from benchmark.validate import _duplicate_key
+    assert _duplicate_key(raw) == expected
+
+
 def test_control_characters_in_ids(tmp_path, gold_doc) -> None:
     path = write_lines(tmp_path / "g.jsonl", [mutated(gold_doc, lambda d: set_path(d, "events.0.id", "V\u00001"))])
     assert any("events[0].id" in f and "control characters" in f for f in problems(path))
