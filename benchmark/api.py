@@ -41,7 +41,7 @@ def score_file(
         return score(corpus, predictions, options=options, resampling=resampling)
     log = IssueLog()
     records = list(iter_predictions_lenient(pred_path, corpus.by_id(), corpus.labels, log))
-    invalid = {r.prediction.id: (r.invalid_events, r.invalid_stances) for r in records}
+    invalid = {r.prediction.id: (r.invalid_events, r.invalid_arguments, r.invalid_stances) for r in records}
     report = score(corpus, [r.prediction for r in records], invalid=invalid, options=options, resampling=resampling)
     report.lenient = LenientSummary(log.total, sum(r.invalid_events for r in records),
                                     sum(r.invalid_stances for r in records), sum(r.invalid_entities for r in records),

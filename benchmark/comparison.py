@@ -7,6 +7,7 @@ each metric's F1 (F_avg for ``F_avg``).
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,13 +53,16 @@ def compare(a: Report, b: Report, *, n: int = 1000, seed: int = 0, metrics: tupl
     statistics = _statistics(columns, a.options.zero_division)
     names = [m for m in (metrics or tuple(a.metrics)) if m in a.metrics and m in b.metrics]
     results = []
-    for index, metric in enumerate(names):
+    for metric in names:
         def statistic(sums: np.ndarray, metric: str = metric) -> np.ndarray:
             return statistics(sums)[metric]["f1"]
 
+        # One random stream per metric *name*: a metric's p-values do not depend on which
+        # other metrics were asked for, nor on their order.
+        stream = zlib.crc32(metric.encode())
         results.append(MetricComparison(
             metric, a.metrics[metric].f1, b.metrics[metric].f1, b.metrics[metric].f1 - a.metrics[metric].f1,
-            paired_bootstrap_p(table_a, table_b, statistic, n, np.random.default_rng([seed, index])),
-            approximate_randomization_p(table_a, table_b, statistic, n, np.random.default_rng([seed, index, 1])),
+            paired_bootstrap_p(table_a, table_b, statistic, n, np.random.default_rng([seed, stream, 0])),
+            approximate_randomization_p(table_a, table_b, statistic, n, np.random.default_rng([seed, stream, 1])),
         ))
     return results

@@ -11,8 +11,10 @@ entity under coreference matching); a predicted slot holds one value. A value is
 * both are tokens and are equal.
 
 Alignment is one-to-one and deterministic: a maximum matching (the largest number of
-pairs), among those the one with the largest total overlap (mean Jaccard over slots),
-remaining ties resolved by document order (items sorted by position, then by value).
+pairs), among those the one with the largest total agreement (the mean Jaccard overlap of
+the slots and the share of equal attributes such as type, factuality and mode, carried in
+``payload``), remaining ties resolved by content (items sorted by position, then value,
+then payload, whose last field is the record id), never by the order of the records.
 Unmatched predictions are false positives (duplicates included), unmatched gold items
 false negatives.
 """
@@ -35,7 +37,7 @@ class Item(NamedTuple):
     slots: tuple[tuple[Any, ...], ...]
     position: int
     breakdown: str = ""
-    payload: tuple = ()
+    payload: tuple = ()  # (attributes..., record id): breaks ties by agreement, then by content
 
 
 class Alignment(NamedTuple):
@@ -61,6 +63,14 @@ def agreement(gold_alternatives: tuple, value: Any, span_rule: str) -> float:
         elif alternative == value:
             return 1.0
     return best
+
+
+def _attribute_agreement(a: Item, b: Item) -> float:
+    """Share of equal attributes (the payload without its last field, the record id), in [0, 1]."""
+    left, right = a.payload[:-1], b.payload[:-1]
+    if not left or len(left) != len(right):
+        return 0.0
+    return sum(x == y for x, y in zip(left, right)) / len(left)
 
 
 def _order(items: list[Item], indices: list[int]) -> list[int]:
@@ -96,7 +106,8 @@ def align(gold: list[Item], pred: list[Item], span_rule: str = "exact") -> Align
 
 
 def _match_equal(gold: list[Item], pred: list[Item], gold_ids: list[int], pred_ids: list[int]):
-    """Equality is an equivalence: matching in order within each key is a maximum matching."""
+    """Equality is an equivalence, so any pairing within a key is a maximum matching; among
+    several candidates of one key, the pairing that agrees most on attributes is chosen."""
     waiting: dict[tuple, list[int]] = defaultdict(list)
     for i in gold_ids:
         waiting[gold[i].slots].append(i)
@@ -107,11 +118,10 @@ def _match_equal(gold: list[Item], pred: list[Item], gold_ids: list[int], pred_i
         golds = waiting.get(key)
         if not golds:
             continue
-        if len(golds) > 1:  # equal keys: pair in position/payload order, independent of record order
-            golds = _order(gold, golds)
-        if len(preds) > 1:
-            preds = _order(pred, preds)
-        yield from zip(golds, preds)
+        if len(golds) == 1 and len(preds) == 1:
+            yield golds[0], preds[0]
+        else:
+            yield from _match_best(gold, pred, _order(gold, golds), _order(pred, preds), "exact")
 
 
 def _match_best(gold: list[Item], pred: list[Item], gold_ids: list[int], pred_ids: list[int], span_rule: str):
@@ -122,7 +132,8 @@ def _match_best(gold: list[Item], pred: list[Item], gold_ids: list[int], pred_id
         for col, j in enumerate(pred_ids):
             scores = [agreement(alts, value[0], span_rule) for alts, value in zip(gold[i].slots, pred[j].slots)]
             if all(scores):
-                weights[row, col] = 1.0 + epsilon * (sum(scores) / len(scores) if scores else 1.0)
+                overlap = sum(scores) / len(scores) if scores else 1.0
+                weights[row, col] = 1.0 + epsilon * (overlap + _attribute_agreement(gold[i], pred[j])) / 2
     if not weights.any():
         return
     rows, cols = linear_sum_assignment(weights, maximize=True)

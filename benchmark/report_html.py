@@ -80,7 +80,8 @@ def _plots(systems: Sequence[SystemView]) -> list[tuple[str, str]]:
             ax.bar(labels, f1, yerr=[low, high], capsize=3, color="#4575b4")
             ax.set_ylim(0, 1.05)
             ax.set_ylabel("TC F1")
-            ax.set_title(f"{system.name}: F1 per event type (95 % CI)")
+            level = f"{system.report.resampling.level * 100:g} % CI" if intervals else "no CI computed"
+            ax.set_title(f"{system.name}: F1 per event type ({level})")
             ax.tick_params(axis="x", rotation=45)
             figures.append((f"{system.name}: per-type F1", _svg(fig)))
         confusion = system.report.confusion

@@ -7,9 +7,10 @@ rescores from sums: nothing is re-matched. Randomness comes in as a seeded
 * Percentile bootstrap CI (Efron & Tibshirani 1993, ch. 13): resample units with
   replacement ``n`` times, take the (1-level)/2 and (1+level)/2 quantiles of the statistic.
 * Paired bootstrap test (Koehn 2004; Berg-Kirkpatrick et al. 2012): resample units, and
-  count how often the resampled difference B - A is at least twice the observed one
-  (the resampled differences are centred on the observed difference, so the null is
-  shifted by it); p = (count + 1) / (n + 1).
+  count how often the resampled difference B - A departs from the observed difference by
+  at least the observed difference in absolute value (two-sided; the resampled
+  differences are centred on the observed one, which shifts the null);
+  p = (count + 1) / (n + 1).
 * Approximate randomisation (Noreen 1989; Riezler & Maxwell 2005): swap the two systems'
   counts unit by unit with probability 1/2, and count how often |difference| is at least
   the observed one; p = (count + 1) / (n + 1). Identical systems give p = 1.

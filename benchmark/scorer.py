@@ -32,7 +32,6 @@ COMPAT_MODES = ("none", "textee")
 RESAMPLING_UNITS = ("auto", "doc", "paragraph", "sentence")
 MIN_DOCUMENTS_FOR_DOC_RESAMPLING = 5  # below this, "auto" resamples sentences
 TEXTEE_METRICS = ("TI", "TC", "AI", "AC", "AI+", "AC+")
-INVALID_LABEL = "(invalid record)"  # per-label breakdown entry of records removed by --lenient
 
 
 @dataclass(frozen=True)
@@ -106,9 +105,10 @@ class DocumentScore:
 
 
 def _dedupe(items: list[Item]) -> list[Item]:
-    """TextEE's set semantics: identical keys collapse (position and payload ignored)."""
+    """TextEE's set semantics: identical keys collapse; the kept item is the first by content
+    (position, then payload), so the count table never depends on the order of records."""
     seen: dict[tuple, Item] = {}
-    for item in items:
+    for item in sorted(items, key=lambda i: (i.position, repr(i.payload))):
         seen.setdefault((item.label, item.slots), item)
     return list(seen.values())
 
@@ -123,11 +123,14 @@ def unit_starts(gold: Document, unit: str) -> list[int]:
 
 
 def score_document(gold: Document, pred: Prediction | None, options: ScoringOptions,
-                   invalid: tuple[int, int] = (0, 0), unit: str = "sentence") -> DocumentScore:
+                   invalid: tuple[int, int, int] = (0, 0, 0), unit: str = "sentence") -> DocumentScore:
     """Counts of every metric for one gold document and its prediction (``None``: predicted nothing).
 
-    ``invalid`` = (events, stances) that lenient validation removed from the prediction:
-    each is a false positive of TI, TC and TUPLE (events) or ST and ST-ID (stances).
+    ``invalid`` = (events, their arguments, stances) that lenient validation removed from the
+    prediction: each event is a false positive of TI, TC and TUPLE, each of its arguments
+    one of AI, AC, AI+ and AC+, each stance one of ST and ST-ID. They are counted in the
+    metric's unlabelled column, so they cost precision but stay out of per-label
+    breakdowns, macro-F1 and F_avg (their labels are not trusted).
     """
     pred = pred if pred is not None else Prediction(id=gold.id)
     pred, unresolved = resolve_prediction(pred, gold)
@@ -165,7 +168,7 @@ def score_document(gold: Document, pred: Prediction | None, options: ScoringOpti
         count(metric, units.gold_argument_items(gold, with_role, attached, coref),
               units.pred_argument_items(pred, with_role, attached))
     count("TUPLE", units.gold_tuple_items(gold), units.pred_tuple_items(pred, units.entity_resolver(gold, options.span)))
-    for metric, index in (("FACT", 0), ("MODE", 1)):
+    for metric, index in (("FACT", 1), ("MODE", 2)):  # payload: (type, factuality, mode, id)
         for g, p in tc.pairs:
             gold_label = gold_tc[g].payload[index] or "none"
             pred_label = pred_tc[p].payload[index] or "none"
@@ -179,10 +182,11 @@ def score_document(gold: Document, pred: Prediction | None, options: ScoringOpti
     for metric, with_polarity in (("ST", True), ("ST-ID", False)):
         count(metric, units.gold_stance_items(gold, with_polarity, coref),
               units.pred_stance_items(pred, with_polarity, gold_event_of))
-    for metrics, n in ((("TI", "TC", "TUPLE"), invalid[0]), (("ST", "ST-ID"), invalid[1])):
+    for metrics, n in ((("TI", "TC", "TUPLE"), invalid[0]), (("AI", "AC", "AI+", "AC+"), invalid[1]),
+                       (("ST", "ST-ID"), invalid[2])):
         for metric in metrics:
             if n:
-                result.fp[(0, metric, INVALID_LABEL)] += n
+                result.fp[(0, metric, "")] += n
     return result
 
 
@@ -253,13 +257,16 @@ class Report:
         return summed
 
     def label_intervals(self, metric: str) -> dict[str, tuple[float, float]]:
-        """Bootstrap CI of F1 for each label of a metric's breakdown (same unit, n and level; own stream)."""
+        """Bootstrap CI of F1 for each label of a metric's breakdown (same unit, n and level; own stream).
+
+        Empty when the report was computed without resampling (``n = 0``).
+        """
         cols = [(i, label) for i, (m, label) in enumerate(self.columns) if m == metric and label]
         table = self.unit_table()
-        if not cols or not table.shape[0]:
+        if not cols or not table.shape[0] or not self.resampling.n:
             return {}
         rng = np.random.default_rng([self.resampling.seed, 1])
-        weights = resample_weights(table.shape[0], self.resampling.n or 1000, rng)
+        weights = resample_weights(table.shape[0], self.resampling.n, rng)
         sums = resampled_sums(table[:, [i for i, _ in cols]], weights)
         tp, fp, fn = sums[..., 0], sums[..., 1], sums[..., 2]
         denominator = 2 * tp + fp + fn
@@ -333,23 +340,28 @@ class CountTable:
         return ordered, table, row_doc
 
 
-def _statistics(columns: list[tuple[str, str]], undefined: float):
+def _statistics(columns: list[tuple[str, str]], zero_division: float, drop_undefined: bool = False):
     """Vectorised P, R, F1 of every counted metric and F_avg from summed (draws, columns, 3) counts.
 
-    A ratio with a zero denominator takes ``undefined`` (``zero_division`` for point
-    estimates, NaN inside the bootstrap so that such draws are left out of the interval).
+    A ratio with a zero denominator is ``zero_division``, as for point estimates. With
+    ``drop_undefined`` (inside the bootstrap) a draw in which a metric is undefined — no
+    gold and no predicted item at all — gives NaN for all three, so that the draw is left
+    out of that metric's interval (docs/metrics.md, section 5).
     """
     by_metric: dict[str, list[int]] = {metric: [] for metric in COUNTED}
     for i, (metric, _) in enumerate(columns):
         by_metric[metric].append(i)
     polarity_cols = {label: i for i, (m, label) in enumerate(columns) if m == "ST" and label in F_AVG_POLARITIES}
+    undefined = np.nan if drop_undefined else zero_division
 
     def ratio(num, den):
-        return np.where(den > 0, num / np.maximum(den, 1), undefined)
+        return np.where(den > 0, num / np.maximum(den, 1), zero_division)
 
     def prf_of(sums):
         tp, fp, fn = sums[..., 0], sums[..., 1], sums[..., 2]
-        return ratio(tp, tp + fp), ratio(tp, tp + fn), ratio(2 * tp, 2 * tp + fp + fn)
+        empty = (tp + fp + fn) == 0
+        return tuple(np.where(empty, undefined, value)
+                     for value in (ratio(tp, tp + fp), ratio(tp, tp + fn), ratio(2 * tp, 2 * tp + fp + fn)))
 
     def compute(sums: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
         out = {}
@@ -379,7 +391,7 @@ def score(
     gold: Corpus | GoldIndex,
     predictions: Iterable[Prediction],
     *,
-    invalid: dict[str, tuple[int, int]] | None = None,
+    invalid: dict[str, tuple[int, int, int]] | None = None,
     options: ScoringOptions | None = None,
     resampling: ResamplingOptions | None = None,
     rng: np.random.Generator | None = None,
@@ -394,8 +406,9 @@ def score(
         options: match rules (``ScoringOptions``); defaults: exact spans, mention arguments.
         resampling: bootstrap settings (``ResamplingOptions``); defaults: sentences, 1,000, seed 0, 95 %.
         rng: overrides the generator seeded from ``resampling.seed``.
-        invalid: per document id, (events, stances) removed by lenient validation; each
-            counts as a false positive.
+        invalid: lenient scoring: per document id, (events, their arguments, stances)
+            removed by lenient validation; each counts as a false positive (see
+            ``score_document``). Given, it marks the report ``valid:lenient`` in the signature.
 
     Raises:
         UsageError: a prediction's document id is not in the gold, or appears twice.
@@ -410,7 +423,7 @@ def score(
     mappings: set[str] = set()
 
     def add(doc_id: str, pred: Prediction | None) -> None:
-        doc_score = score_document(gold_by_id[doc_id], pred, options, (invalid or {}).get(doc_id, (0, 0)),
+        doc_score = score_document(gold_by_id[doc_id], pred, options, (invalid or {}).get(doc_id, (0, 0, 0)),
                                    resampling.unit)
         counts.add(doc_id, doc_score)
         confusion.update(doc_score.confusion)
@@ -436,7 +449,7 @@ def score(
         skipped = {m: "the predictions have no entity layer" for m in ("ENT-I", "ENT-C")}
         keep = [i for i, (m, _) in enumerate(columns) if m not in skipped]
         columns, table = [columns[i] for i in keep], table[:, keep]
-    signature = Signature.build(gold, options, resampling)
+    signature = Signature.build(gold, options, resampling, lenient=invalid is not None)
     report = Report(options, resampling, signature, columns, table, row_doc, doc_ids, {}, dict(confusion), missing,
                     unresolved, skipped)
     report.type_mappings = sorted(mappings)
@@ -452,7 +465,7 @@ def _metric_results(report: Report, rng: np.random.Generator) -> dict[str, Metri
     intervals: dict[str, dict[str, tuple[float, float]]] = {}
     if report.resampling.n and unit_table.shape[0]:
         weights = resample_weights(unit_table.shape[0], report.resampling.n, rng)
-        draws = _statistics(report.columns, np.nan)(resampled_sums(unit_table, weights))
+        draws = _statistics(report.columns, zd, drop_undefined=True)(resampled_sums(unit_table, weights))
         intervals = {m: {k: percentile_interval(v, report.resampling.level) for k, v in stats.items()
                          if not np.isnan(v).all()}
                      for m, stats in draws.items()}

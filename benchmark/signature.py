@@ -2,7 +2,7 @@
 
 Built from the explicit option objects (never from ``__dict__``), printed beside every
 score, stored in every JSON report; comparing results with different signatures is refused.
-Example: ``evbench:0.1.0|fmt:1|labels:plover-1.3c9a2f1e|gold:3fa2c1e9|span:exact|arg:mention|compat:none|dup:fp|text:nfkc|zd:0|boot:sentence-1000|ci:95|seed:0``
+Example: ``evbench:0.1.0|fmt:1|labels:plover-1.3c9a2f1e|gold:3fa2c1e9|span:exact|arg:mention|compat:none|dup:fp|text:nfkc|valid:strict|zd:0|boot:sentence-1000|ci:95|seed:0``
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ _DESCRIPTIONS = {
     "evbench": "evbench version", "fmt": "data format version", "labels": "label set (name-version.hash)",
     "gold": "gold data hash", "span": "span match rule", "arg": "argument/stance entity match rule",
     "compat": "compatibility mode", "dup": "duplicate predictions policy", "text": "text-only span matching",
+    "valid": "invalid records rejected (strict) or counted as false positives (lenient)",
     "zd": "zero-division value", "boot": "bootstrap unit and resamples", "ci": "confidence level (%)", "seed": "random seed",
 }
 
@@ -32,7 +33,8 @@ class Signature:
     items: tuple[tuple[str, str], ...]
 
     @classmethod
-    def build(cls, gold: "Corpus", options: "ScoringOptions", resampling: "ResamplingOptions") -> "Signature":
+    def build(cls, gold: "Corpus", options: "ScoringOptions", resampling: "ResamplingOptions",
+              lenient: bool = False) -> "Signature":
         labels = gold.labels
         return cls((
             ("evbench", __version__),
@@ -44,6 +46,7 @@ class Signature:
             ("compat", options.compat),
             ("dup", "set" if options.compat == "textee" else "fp"),
             ("text", "nfkc"),
+            ("valid", "lenient" if lenient else "strict"),
             ("zd", f"{options.zero_division:g}"),
             ("boot", f"{resampling.unit}-{resampling.n}"),
             ("ci", f"{resampling.level * 100:g}"),

@@ -1,13 +1,25 @@
 """Text-only predicted spans -> offsets, by normalised string (docs/FORMAT.md, "Text-only predictions").
 
-Normalisation, character by character: Unicode NFKC, case folding, typographic quotes,
-apostrophes and dashes mapped to ASCII, and every run of whitespace collapsed to one
-space. A text-only span is looked for in the sentence given by the record's ``sentence``
-hint, else in the whole document. Among its occurrences the resolver prefers (1) one that
-is a gold span of the same kind (trigger, mention) not yet taken by another text-only
-span, (2) any occurrence not yet taken, (3) the one nearest the anchor (for an argument,
-its event's trigger), (4) the first in the text. A text found nowhere stays unresolved: it
-can match nothing, so it counts as a false positive, and it is reported.
+Normalisation: Unicode NFKC applied to each base character together with its combining
+marks (so composed and decomposed forms agree), case folding, typographic quotes,
+apostrophes and dashes mapped to ASCII, and every run of whitespace collapsed to one space.
+
+A text-only span is looked for in the sentence given by its record's ``sentence`` hint
+(strictly for triggers; arguments, holders and targets fall back to the whole document),
+else in the whole document. Among the occurrences:
+
+* a **trigger** prefers one that is a gold trigger span, then one not yet taken by another
+  predicted event *of the same type* (two events of different types may share a trigger,
+  as in the gold), then the first in the text;
+* an **argument** prefers a gold mention span, then the occurrence nearest its event's
+  trigger, then the first; arguments are not one-to-one (one mention can fill roles in
+  several events);
+* a **holder, target or evidence** span prefers a gold span of its kind, then the first;
+* an **entity mention** prefers a gold mention not yet taken, then one not yet taken.
+
+Events are resolved in an order given by their content (sentence hint, type, texts), not
+by their order in the file, so reordering records never changes a score. A text found
+nowhere stays unresolved: it can match nothing (a false positive) and it is reported.
 """
 
 from __future__ import annotations
@@ -18,7 +30,7 @@ from dataclasses import dataclass, field
 
 import msgspec
 
-from benchmark.model import Document, Prediction, PredSpan
+from benchmark.model import Document, Prediction, PredEvent, PredSpan
 
 _ASCII = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'", "`": "'",
@@ -48,17 +60,25 @@ class NormalisedText:
         chars: list[str] = []
         origin: list[int] = []
         previous_space = False
-        for i, char in enumerate(self.source):
-            if char.isspace():
+        source, i = self.source, 0
+        while i < len(source):
+            if source[i].isspace():
                 if not previous_space:
                     chars.append(" ")
                     origin.append(i)
                 previous_space = True
+                i += 1
                 continue
             previous_space = False
-            for out in unicodedata.normalize("NFKC", char).casefold().translate(_ASCII):
+            end = i + 1
+            while end < len(source) and unicodedata.combining(source[end]):
+                end += 1
+            for out in unicodedata.normalize("NFKC", source[i:end]).casefold().translate(_ASCII):
                 chars.append(out)
                 origin.append(i)
+            if end - i > 1:  # a cluster's last normalised character maps to its last source character
+                origin[-1] = end - 1
+            i = end
         self.text = "".join(chars)
         self.origin = origin
 
@@ -81,17 +101,18 @@ class NormalisedText:
 def choose(
     occurrences: Iterable[tuple[int, int]],
     preferred: set[tuple[int, int]],
-    taken: set[tuple[int, int]],
+    taken: set[tuple[int, int]] | None = None,
     anchor: int | None = None,
 ) -> tuple[int, int] | None:
     """The occurrence the module docstring's preference order picks, or ``None`` if there is none."""
     candidates = list(occurrences)
     if not candidates:
         return None
+    taken = taken or set()
 
     def rank(span: tuple[int, int]) -> tuple:
         distance = abs(span[0] - anchor) if anchor is not None else 0
-        return (span not in preferred or span in taken, span in taken, distance, span)
+        return (span not in preferred, span in taken, distance, span)
 
     return min(candidates, key=rank)
 
@@ -103,12 +124,11 @@ def choose(
 class _Resolver:
     gold: Document
     norm: NormalisedText
+    preferred: dict[str, set[tuple[int, int]]]
     unresolved: list[str] = field(default_factory=list)
-    taken: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
-    preferred: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
 
-    def span(self, where: str, span: PredSpan, kind: str, sentence: int | None,
-             anchor: int | None = None, strict: bool = False) -> PredSpan:
+    def span(self, where: str, span: PredSpan, kind: str, sentence: int | None, anchor: int | None = None,
+             strict: bool = False, taken: set[tuple[int, int]] | None = None) -> PredSpan:
         if span.has_offsets:
             return span
         text = span.text or ""
@@ -118,13 +138,21 @@ class _Resolver:
             occurrences = self.norm.find_all(text, bounds.start, bounds.end)
         if not occurrences and (sentence is None or not strict):
             occurrences = self.norm.find_all(text)
-        taken = self.taken.setdefault(kind, set())
-        chosen = choose(occurrences, self.preferred.get(kind, set()), taken, anchor)
+        chosen = choose(occurrences, self.preferred[kind], taken, anchor)
         if chosen is None:
             self.unresolved.append(where)
             return span
-        taken.add(chosen)
+        if taken is not None:
+            taken.add(chosen)
         return PredSpan(chosen[0], chosen[1], self.gold.text[chosen[0] : chosen[1]])
+
+
+def _content_key(event: PredEvent) -> tuple:
+    """An order for events that depends on what they say, not on where they are in the file."""
+    return (event.sentence if event.sentence is not None else -1, event.type, event.trigger.text or "",
+            -1 if event.trigger.start is None else event.trigger.start, event.mode or "", event.factuality,
+            tuple(sorted((a.role, a.span.text or "", -1 if a.span.start is None else a.span.start)
+                         for a in event.arguments)), event.id)
 
 
 def resolve_prediction(pred: Prediction, gold: Document) -> tuple[Prediction, list[str]]:
@@ -134,44 +162,48 @@ def resolve_prediction(pred: Prediction, gold: Document) -> tuple[Prediction, li
     """
     if not _has_text_only_spans(pred):
         return pred, []
-    resolver = _Resolver(gold, NormalisedText(gold.text))
-    resolver.preferred = {
+    mentions = {(m.start, m.end) for e in gold.entities for m in e.mentions}
+    resolver = _Resolver(gold, NormalisedText(gold.text), {
         "trigger": {(e.trigger.start, e.trigger.end) for e in gold.events},
-        "mention": {(m.start, m.end) for e in gold.entities for m in e.mentions},
+        "mention": mentions,
         "evidence": {(s.start, s.end) for st in gold.stances for s in st.evidence},
-    }
-    resolver.preferred["entity"] = resolver.preferred["mention"]
+    })
     replace = msgspec.structs.replace
-    events = []
-    for i, event in enumerate(pred.events):
-        trigger = resolver.span(f"events[{i}].trigger", event.trigger, "trigger", event.sentence, strict=True)
-        anchor = trigger.start
+    taken_triggers: dict[str, set[tuple[int, int]]] = {}
+    events: list[PredEvent | None] = [None] * len(pred.events)
+    for i in sorted(range(len(pred.events)), key=lambda k: _content_key(pred.events[k])):
+        event = pred.events[i]
+        trigger = resolver.span(f"events[{i}].trigger", event.trigger, "trigger", event.sentence, strict=True,
+                                taken=taken_triggers.setdefault(event.type, set()))
         arguments = tuple(
-            replace(arg, span=resolver.span(f"events[{i}].arguments[{j}].span", arg.span, "mention", event.sentence, anchor))
+            replace(arg, span=resolver.span(f"events[{i}].arguments[{j}].span", arg.span, "mention", event.sentence,
+                                            trigger.start))
             for j, arg in enumerate(event.arguments)
         )
-        events.append(replace(event, trigger=trigger, arguments=arguments))
+        events[i] = replace(event, trigger=trigger, arguments=arguments)
     stances = []
     for i, stance in enumerate(pred.stances):
-        holder = replace(stance.holder, span=resolver.span(f"stances[{i}].holder.span", stance.holder.span, "mention", stance.sentence))
+        holder = replace(stance.holder, span=resolver.span(f"stances[{i}].holder.span", stance.holder.span, "mention",
+                                                           stance.sentence))
         target = stance.target
         if target.span is not None:
-            target = replace(target, span=resolver.span(f"stances[{i}].target.span", target.span, "mention", stance.sentence))
-        evidence = tuple(
-            resolver.span(f"stances[{i}].evidence[{j}]", s, "evidence", stance.sentence)
-            for j, s in enumerate(stance.evidence)
-        )
+            target = replace(target, span=resolver.span(f"stances[{i}].target.span", target.span, "mention",
+                                                        stance.sentence))
+        evidence = tuple(resolver.span(f"stances[{i}].evidence[{j}]", s, "evidence", stance.sentence)
+                         for j, s in enumerate(stance.evidence))
         stances.append(replace(stance, holder=holder, target=target, evidence=evidence))
     entities = None
     if pred.entities is not None:
+        taken_mentions: set[tuple[int, int]] = set()
         entities = tuple(
             replace(entity, mentions=tuple(
-                resolver.span(f"entities[{i}].mentions[{j}]", m, "entity", None) for j, m in enumerate(entity.mentions)
+                resolver.span(f"entities[{i}].mentions[{j}]", m, "mention", None, taken=taken_mentions)
+                for j, m in enumerate(entity.mentions)
             ))
             for i, entity in enumerate(pred.entities)
         )
     resolved = replace(pred, events=tuple(events), stances=tuple(stances), entities=entities)
-    return resolved, resolver.unresolved
+    return resolved, sorted(resolver.unresolved)
 
 
 def _has_text_only_spans(pred: Prediction) -> bool:

@@ -57,13 +57,14 @@ def pred_entity_items(pred: Prediction, typed: bool) -> list[Item]:
 # --- triggers ------------------------------------------------------------------------------
 
 def gold_trigger_items(doc: Document, typed: bool) -> list[Item]:
+    """Payload: (type, factuality, mode, id), so that among equal triggers the best-agreeing pairs match."""
     return [Item((v.type,) if typed else (), (((v.trigger.start, v.trigger.end),),), v.trigger.start,
-                 v.type if typed else "", (v.factuality, v.mode)) for v in doc.events]
+                 v.type if typed else "", (v.type, v.factuality, v.mode or "", v.id)) for v in doc.events]
 
 
 def pred_trigger_items(pred: Prediction, typed: bool) -> list[Item]:
     return [Item((v.type,) if typed else (), ((span_key(v.trigger),),), position(v.trigger),
-                 v.type if typed else "", (v.factuality, v.mode)) for v in pred.events]
+                 v.type if typed else "", (v.type, v.factuality, v.mode or "", v.id)) for v in pred.events]
 
 
 # --- arguments -----------------------------------------------------------------------------

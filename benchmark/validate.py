@@ -482,6 +482,7 @@ class LenientRecord:
     invalid_events: int = 0
     invalid_stances: int = 0
     invalid_entities: int = 0
+    invalid_arguments: int = 0  # arguments of the removed events
 
 
 def iter_predictions_lenient(
@@ -499,7 +500,7 @@ def iter_predictions_lenient(
     for pred, checker in _decoded(path, Prediction, labels, log):
         if not _known_and_new(pred, gold, seen, checker):
             continue
-        removed = {"events": 0, "stances": 0, "entities": 0}
+        removed = {"events": 0, "stances": 0, "entities": 0, "arguments": 0}
         for _ in range(3):  # removing an event can invalidate a stance that targets it
             local = IssueLog()
             check_prediction(pred, gold[pred.id], labels, Checker(checker.path, checker.line, labels, local))
@@ -516,12 +517,13 @@ def iter_predictions_lenient(
                 break
             for layer, indices in bad.items():
                 removed[layer] += len(indices)
+            removed["arguments"] += sum(len(e.arguments) for i, e in enumerate(pred.events) if i in bad["events"])
             keep = {layer: tuple(x for i, x in enumerate(getattr(pred, layer) or ()) if i not in bad[layer])
                     for layer in bad}
             pred = msgspec.structs.replace(pred, events=keep["events"], stances=keep["stances"],
                                            entities=keep["entities"] if pred.entities is not None else None)
         if pred is not None:
-            yield LenientRecord(pred, removed["events"], removed["stances"], removed["entities"])
+            yield LenientRecord(pred, removed["events"], removed["stances"], removed["entities"], removed["arguments"])
 
 
 def validate_gold_file(path: str | Path, labels: LabelSet | None = None, keep: int = DEFAULT_KEEP) -> Validation[Document]:
