@@ -105,7 +105,7 @@ def align(gold: list[Item], pred: list[Item], span_rule: str = "exact") -> Align
     )
 
 
-def _match_equal(gold: list[Item], pred: list[Item], gold_ids: list[int], pred_ids: list[int]):
+def _match_equal(gold: list[Item], pred: list[Item], gold_ids: list[int], pred_ids: list[int]) -> list[tuple[int, int]]:
     """Equality is an equivalence, so any pairing within a key is a maximum matching; among
     several candidates of one key, the pairing that agrees most on attributes is chosen."""
     waiting: dict[tuple, list[int]] = defaultdict(list)
@@ -114,14 +114,16 @@ def _match_equal(gold: list[Item], pred: list[Item], gold_ids: list[int], pred_i
     offered: dict[tuple, list[int]] = defaultdict(list)
     for j in pred_ids:
         offered[pred[j].slots].append(j)
+    pairs: list[tuple[int, int]] = []
     for key, preds in offered.items():
         golds = waiting.get(key)
         if not golds:
             continue
         if len(golds) == 1 and len(preds) == 1:
-            yield golds[0], preds[0]
+            pairs.append((golds[0], preds[0]))
         else:
-            yield from _match_best(gold, pred, _order(gold, golds), _order(pred, preds), "exact")
+            pairs.extend(_match_best(gold, pred, _order(gold, golds), _order(pred, preds), "exact"))
+    return pairs
 
 
 def _match_best(gold: list[Item], pred: list[Item], gold_ids: list[int], pred_ids: list[int], span_rule: str):
