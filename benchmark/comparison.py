@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from benchmark.errors import IncomparableError
+from benchmark.errors import IncomparableError, UsageError
 from benchmark.resampling import approximate_randomization_p, paired_bootstrap_p
 from benchmark.scorer import Report, _statistics
 
@@ -51,7 +51,10 @@ def compare(a: Report, b: Report, *, n: int = 1000, seed: int = 0, metrics: tupl
         raise IncomparableError("the two reports have different numbers of resampling units")
     columns, table_a, table_b = _aligned_tables(a, b)
     statistics = _statistics(columns, a.options.zero_division)
-    names = [m for m in (metrics or tuple(a.metrics)) if m in a.metrics and m in b.metrics]
+    absent = [m for m in metrics or () if m not in a.metrics or m not in b.metrics]
+    if absent:
+        raise UsageError(f"{', '.join(absent)} not computed for both systems (e.g. no entity layer predicted)")
+    names = [m for m in (metrics or tuple(a.metrics)) if m in b.metrics]
     results = []
     for metric in names:
         def statistic(sums: np.ndarray, metric: str = metric) -> np.ndarray:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import msgspec
-import numpy as np
 
 from benchmark.comparison import compare
 from benchmark.errors import IncomparableError, InputError, UsageError
@@ -25,6 +25,7 @@ from benchmark.scorer import Report
 from benchmark.signature import Signature
 
 REFERENCE_VERSION = 1
+EPSILON = 1e-9  # scores equal within floating-point noise are equal
 
 
 class Reference(msgspec.Struct, forbid_unknown_fields=True):
@@ -68,14 +69,25 @@ def read_reference(path: str | Path) -> Reference:
         raise InputError.at(path, f"not a valid reference file: {exc}") from None
     if reference.evbench_reference != REFERENCE_VERSION:
         raise InputError.at(path, f"reference format {reference.evbench_reference} is not supported (expected {REFERENCE_VERSION})")
+    for metric, value in reference.metrics.items():
+        if not math.isfinite(value) or not 0.0 <= value <= 1.0:
+            raise InputError.at(path, f"score {value!r} is not in [0, 1]", field=f"metrics.{metric}")
     return reference
+
+
+def check_thresholds(tolerance: float, alpha: float) -> None:
+    """Refuse a tolerance or significance level that would disable or invert the gate."""
+    if not (math.isfinite(tolerance) and 0.0 <= tolerance <= 1.0):
+        raise UsageError(f"--tolerance must be in [0, 1] (F1 is a fraction), got {tolerance}")
+    if not (math.isfinite(alpha) and 0.0 < alpha < 1.0):
+        raise UsageError(f"--alpha must be in (0, 1), got {alpha}")
 
 
 def write_reference(path: str | Path, report: Report, command: str, now: dt.datetime | None = None) -> Reference:
     """Record every metric's F1 of a report as the new reference (atomic write)."""
     created = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0).isoformat()
     reference = Reference(REFERENCE_VERSION, str(report.signature), created, command,
-                          {name: round(result.f1, 10) for name, result in report.metrics.items()})
+                          {name: result.f1 for name, result in report.metrics.items()})
     write_text(path, json.dumps(msgspec.to_builtins(reference), indent=1) + "\n")
     return reference
 
@@ -88,14 +100,21 @@ def check(report: Report, reference: Reference, metrics: tuple[str, ...], *, tol
         IncomparableError: the signatures differ (or the reference predictions do not reproduce the reference).
         UsageError: a chosen metric is not in the reference.
     """
+    check_thresholds(tolerance, alpha)
     Signature.parse(reference.signature).require_same(report.signature)
     missing = [m for m in metrics if m not in reference.metrics]
     if missing:
-        raise UsageError(f"the reference has no {', '.join(missing)} (it records {', '.join(reference.metrics)})")
+        recorded = ", ".join(reference.metrics) or "no metric at all"
+        raise UsageError(f"the reference has no {', '.join(missing)} (it records {recorded})")
+    for which, scored in (("the predictions", report), ("the reference predictions", reference_report)):
+        absent = [m for m in metrics if scored is not None and m not in scored.metrics]
+        if absent:
+            why = "; ".join(f"{m}: {scored.skipped_metrics.get(m, 'not computed')}" for m in absent)
+            raise UsageError(f"cannot gate {', '.join(absent)} on {which} ({why})")
     p_values: dict[str, float] = {}
     if reference_report is not None:
         reference_report.signature.require_same(report.signature)
-        stale = [m for m in metrics if not np.isclose(reference_report.metrics[m].f1, reference.metrics[m], atol=1e-9)]
+        stale = [m for m in metrics if abs(reference_report.metrics[m].f1 - reference.metrics[m]) > EPSILON]
         if stale:
             raise IncomparableError(
                 "the reference predictions do not reproduce the reference scores for " + ", ".join(
@@ -106,9 +125,9 @@ def check(report: Report, reference: Reference, metrics: tuple[str, ...], *, tol
         before, now = reference.metrics[metric], report.metrics[metric].f1
         delta = now - before
         p = p_values.get(metric)
-        if delta < -tolerance:
+        if delta < -tolerance - EPSILON:
             status = "noise" if p is not None and p >= alpha else "fail"
-        elif delta > tolerance:
+        elif delta > tolerance + EPSILON:
             status = "improved"
         else:
             status = "pass"

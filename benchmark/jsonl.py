@@ -18,7 +18,7 @@ from typing import IO
 
 import msgspec
 
-from benchmark.errors import InputError
+from benchmark.errors import InputError, UsageError
 
 _BOM = b"\xef\xbb\xbf"
 _ENCODER = msgspec.json.Encoder()
@@ -84,8 +84,15 @@ def atomic_writer(path: str | Path) -> Iterator[IO[bytes]]:
     file behind.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if not path.name:
+        raise UsageError(f"{str(path)!r} is not a file name to write")
+    if path.exists() and not path.is_file():
+        raise UsageError(f"{path}: exists and is not a regular file; refusing to replace it")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write here ({exc.strerror or exc})") from None
     try:
         os.chmod(tmp_name, _default_mode(path))
         with os.fdopen(fd, "wb") as handle:

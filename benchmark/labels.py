@@ -13,7 +13,7 @@ from pathlib import Path
 
 import msgspec
 
-from benchmark.errors import InputError
+from benchmark.errors import InputError, Issue, Location
 
 DEFAULT_LABELSET = "plover-v1.json"
 
@@ -69,7 +69,31 @@ def load_labels(path: str | Path | None = None) -> LabelSet:
         raise InputError.at(source, f"not a label set: {exc}") from None
     except msgspec.DecodeError as exc:
         raise InputError.at(source, f"not valid JSON: {exc}") from None
-    for event_type, spec in labels.event_types.items():
-        if len(set(spec.modes)) != len(spec.modes):
-            raise InputError.at(source, "duplicate mode", field=f"event_types.{event_type}.modes")
+    problems = _problems(labels)
+    if problems:
+        raise InputError([Issue(Location(source, 0, field), message) for field, message in problems])
     return labels
+
+
+def _problems(labels: LabelSet) -> list[tuple[str, str]]:
+    """What makes a decoded label set unusable, as (field, message) pairs."""
+    from benchmark.version import FORMAT_VERSION
+
+    problems = []
+    if labels.format_version != FORMAT_VERSION:
+        problems.append(("format_version", f"{labels.format_version} is not this evbench's data format ({FORMAT_VERSION})"))
+    for field, value in (("name", labels.name), ("version", labels.version)):
+        if not value or not value.isprintable() or any(ch in value for ch in "|: "):
+            problems.append((field, f"{value!r} must be non-empty, printable, without '|', ':' or spaces (it goes in signatures)"))
+    lists = {"event_types": list(labels.event_types), "roles": list(labels.roles),
+             "entity_types": list(labels.entity_types), "factuality": list(labels.factuality),
+             "polarities": list(labels.polarities)}
+    lists |= {f"event_types.{t}.modes": list(spec.modes) for t, spec in labels.event_types.items()}
+    for field, values in lists.items():
+        if not values and not field.endswith(".modes"):
+            problems.append((field, "must not be empty"))
+        if len(set(values)) != len(values):
+            problems.append((field, "has duplicates"))
+        if any(not v or not v.strip() or not v.isprintable() for v in values):
+            problems.append((field, "has an empty or unprintable label"))
+    return problems

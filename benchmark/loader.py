@@ -171,7 +171,8 @@ def gold_files(path: str | Path | None = None, split: str = DEFAULT_SPLIT) -> li
     else:
         raise UsageError(f"unknown split {split!r}; choose one of {', '.join(SPLITS)} or 'all'")
     if not files:
-        raise UsageError(f"{path}: no {split} split file ({split}.jsonl) in this folder")
+        wanted = ", ".join(f"{name}.jsonl" for name in SPLITS) if split == "all" else f"{split}.jsonl"
+        raise UsageError(f"{path}: no gold split file ({wanted}) in this folder")
     return files
 
 

@@ -67,6 +67,7 @@ def notes(report: Report) -> list[str]:
         lines.append(f"--lenient: {lenient.problems} problem(s) in the predictions; removed {lenient.events} event(s) and "
                      f"{lenient.stances} stance(s) (each a false positive) and {lenient.entities} entit(y/ies); "
                      "undecodable lines were skipped and their documents count as missing")
+        lines.extend(f"--lenient: {problem}" for problem in lenient.first_problems[:5])
     if report.type_mappings:
         lines.append("the predictions were converted with a type mapping (their ontology -> ours), digest(s) "
                      + ", ".join(report.type_mappings))

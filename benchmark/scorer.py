@@ -31,6 +31,7 @@ ARG_RULES = ("mention", "coref")
 COMPAT_MODES = ("none", "textee")
 RESAMPLING_UNITS = ("auto", "doc", "paragraph", "sentence")
 MIN_DOCUMENTS_FOR_DOC_RESAMPLING = 5  # below this, "auto" resamples sentences
+MAX_RESAMPLES = 100_000
 TEXTEE_METRICS = ("TI", "TC", "AI", "AC", "AI+", "AC+")
 
 
@@ -79,8 +80,10 @@ class ResamplingOptions:
     def __post_init__(self) -> None:
         if self.unit not in RESAMPLING_UNITS:
             raise UsageError(f"--unit must be one of {', '.join(RESAMPLING_UNITS)} (got {self.unit!r})")
-        if self.n < 0:
-            raise UsageError(f"--bootstrap must be >= 0 (got {self.n})")
+        if not 0 <= self.n <= MAX_RESAMPLES:
+            raise UsageError(f"--bootstrap must be between 0 and {MAX_RESAMPLES:,} (got {self.n})")
+        if self.seed < 0:
+            raise UsageError(f"--seed must be >= 0 (got {self.seed})")
         if not 0 < self.level < 1:
             raise UsageError(f"the confidence level must be in (0, 1) (got {self.level})")
 

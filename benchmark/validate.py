@@ -88,12 +88,17 @@ def decode_line(path: str, number: int, line: bytes, kind: type[R]) -> R:
         raise InputError.at(path, message, number, field_path) from None
     except msgspec.DecodeError as exc:
         raise InputError.at(path, f"not valid JSON: {_plain(str(exc))}", number) from None
+    except RecursionError:
+        raise InputError.at(path, "JSON nested too deeply", number) from None
     _refuse_duplicate_keys(path, number, line)
     return record
 
 
 def _refuse_duplicate_keys(path: str, number: int, line: bytes) -> None:
-    duplicate = _duplicate_key(line)
+    try:
+        duplicate = _duplicate_key(line)
+    except RecursionError:
+        raise InputError.at(path, "JSON nested too deeply", number) from None
     if duplicate is not None:
         raise InputError.at(path, f"key {duplicate!r} appears twice in one object (JSON parsers keep only one; "
                             "refusing to guess which)", number)
@@ -350,10 +355,15 @@ def check_prediction(pred: Prediction, gold: Document, labels: LabelSet, checker
         checker.problem("text", "differs from the gold document's text (omit 'text' or copy it exactly)")
     n_sentences = len(gold.sentences)
     ids: dict[str, str] = {}
+    for name, spans in (("paragraphs", pred.paragraphs), ("sentences", pred.sentences)):
+        for i, span in enumerate(spans or ()):
+            checker.pred_span(f"{name}[{i}]", span, text)
     for i, entity in enumerate(pred.entities or ()):
         where = f"entities[{i}]"
         checker.unique_id(f"{where}.id", entity.id, ids)
         checker.label(f"{where}.type", entity.type, labels.entity_types, "entity type")
+        if not entity.mentions:
+            checker.problem(f"{where}.mentions", "an entity needs at least one mention")
         for j, mention in enumerate(entity.mentions):
             checker.pred_span(f"{where}.mentions[{j}]", mention, text)
     events = {event.id for event in pred.events}
@@ -497,7 +507,9 @@ def iter_predictions_lenient(
     labels = labels or load_labels()
     log = IssueLog() if log is None else log
     seen: dict[str, int] = {}
+    decoded = 0
     for pred, checker in _decoded(path, Prediction, labels, log):
+        decoded += 1
         if not _known_and_new(pred, gold, seen, checker):
             continue
         removed = {"events": 0, "stances": 0, "entities": 0, "arguments": 0}
@@ -524,6 +536,8 @@ def iter_predictions_lenient(
                                            entities=keep["entities"] if pred.entities is not None else None)
         if pred is not None:
             yield LenientRecord(pred, removed["events"], removed["stances"], removed["entities"], removed["arguments"])
+    if decoded == 0 and log.total:  # nothing usable at all (empty file, BOM, JSON array...): not a lenient case
+        log.raise_if_any()
 
 
 def validate_gold_file(path: str | Path, labels: LabelSet | None = None, keep: int = DEFAULT_KEEP) -> Validation[Document]:

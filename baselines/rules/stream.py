@@ -29,12 +29,23 @@ _DECODER = msgspec.json.Decoder(InputDocument)
 
 
 def read_documents(path: str | Path) -> Iterator[tuple[str, str]]:
-    """(id, text) of every line; a malformed line raises ``InputError`` naming file and line."""
+    """(id, text) of every line; a malformed line, an empty or repeated id raises ``InputError``."""
+    seen: dict[str, int] = {}
     for number, line in read_lines(path):
         try:
+            line.decode("utf-8")
             doc = _DECODER.decode(line)
+        except UnicodeDecodeError as exc:
+            raise InputError.at(path, f"invalid UTF-8 at column {exc.start + 1}", number) from None
         except (msgspec.ValidationError, msgspec.DecodeError) as exc:
             raise InputError.at(path, f"not a document with 'id' and 'text': {exc}", number) from None
+        except RecursionError:
+            raise InputError.at(path, "JSON nested too deeply", number) from None
+        if not doc.id.strip():
+            raise InputError.at(path, "empty document id", number, "id")
+        if doc.id in seen:
+            raise InputError.at(path, f"duplicate document id {doc.id!r} (first on line {seen[doc.id]})", number, "id")
+        seen[doc.id] = number
         yield doc.id, doc.text
 
 

@@ -6,6 +6,7 @@ regression); 2 usage error; 65 malformed input data.
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,9 +16,9 @@ import typer
 from rich.console import Console
 
 from benchmark.api import score_file
-from benchmark.errors import EvbenchError, Issue
+from benchmark.errors import EvbenchError, Issue, UsageError
 from benchmark.labels import load_labels
-from benchmark.loader import index_gold
+from benchmark.loader import DEFAULT_DATA_DIR, index_gold
 from benchmark.scorer import ResamplingOptions, ScoringOptions
 from benchmark.version import FORMAT_VERSION, __version__
 
@@ -44,6 +45,20 @@ LabelsOption = Annotated[
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of a table.")]
 
 
+def guard_output(output: Path, *inputs: Path | None) -> None:
+    """Refuse an output path that is one of the command's inputs or a file of the bundled gold data.
+
+    Raises:
+        UsageError: the output would overwrite an input or the bundled gold.
+    """
+    target = output.resolve()
+    for given in inputs:
+        if given is not None and given.exists() and given.is_file() and given.resolve() == target:
+            raise UsageError(f"{output}: is also an input of this command; refusing to overwrite it")
+    if target.is_relative_to(DEFAULT_DATA_DIR.resolve()):
+        raise UsageError(f"{output}: is inside the bundled gold data ({DEFAULT_DATA_DIR}); refusing to write there")
+
+
 def print_issues(issues: list[Issue], total: int) -> None:
     """The first issues, one line each, on stderr, then how many more there are."""
     for issue in issues[:SHOWN_ISSUES]:
@@ -66,6 +81,10 @@ def exits_on_error() -> Iterator[None]:
         raise typer.Exit(int(exc.exit_code)) from None
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def _version(value: bool) -> None:
     if value:
         out.print(f"evbench {__version__} (data format {FORMAT_VERSION})")
@@ -79,6 +98,8 @@ def main(
     ] = False,
 ) -> None:
     """Event- and stance-extraction benchmark for political news."""
+    # A CI cancel sends SIGTERM: turn it into SystemExit so that atomic writes clean up.
+    signal.signal(signal.SIGTERM, _terminate)
 
 
 SpanOption = Annotated[str, typer.Option("--span", help="Span match rule: exact or overlap.")]

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from benchmark.cli.common import GoldOption, LabelsOption, app, err, exits_on_error
+from benchmark.cli.common import GoldOption, LabelsOption, app, err, exits_on_error, guard_output
 from benchmark.labels import load_labels
 from benchmark.loader import load_gold
 
@@ -30,6 +30,9 @@ def convert(
     from benchmark.convert.dispatch import convert as run_convert
 
     with exits_on_error():
+        for written in (output, write_labels):
+            if written is not None:
+                guard_output(written, input_path, labels, mapping, gold)
         gold_docs = load_gold(gold, "all").by_id() if gold is not None else None
         result = run_convert(source, target, input_path, output, labels=load_labels(labels) if labels else None,
                              write_labels=write_labels, mapping=mapping, gold=gold_docs, keep_evbench=not no_evbench_key)
@@ -38,5 +41,7 @@ def convert(
         err.print(f"note: {result.lossy_spans} span(s) did not fall on token boundaries and were widened", markup=False)
     for what, count in sorted(result.dropped.items()):
         err.print(f"note: dropped {count} x {what} (no evbench equivalent or not in the mapping)", markup=False)
+    if not result.validated:
+        err.print("note: predictions were not validated (give --gold to check ids, offsets and labels)", markup=False)
     if result.labels_written:
         err.print(f"wrote label set {result.labels_written}", markup=False)

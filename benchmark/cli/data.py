@@ -23,6 +23,7 @@ def validate(
     file: Annotated[Path, typer.Argument(help="JSONL file to check.", exists=True, dir_okay=False)],
     predictions: Annotated[bool, typer.Option("--predictions", help="FILE holds system predictions.")] = False,
     gold: GoldOption = None,
+    split: SplitOption = "test",
     labels: LabelsOption = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -30,7 +31,7 @@ def validate(
     with exits_on_error():
         label_set = load_labels(labels)
         if predictions:
-            gold_docs = load_gold(gold, "all" if gold is None or gold.is_dir() else "test", label_set).by_id()
+            gold_docs = load_gold(gold, split, label_set).by_id()
             result = validate_prediction_file(file, gold_docs, label_set)
         else:
             result = validate_gold_file(file, label_set)

@@ -9,7 +9,8 @@ from typing import Annotated, Optional
 import typer
 
 from benchmark import render
-from benchmark.cli.common import BootstrapOption, JsonFlag, SeedOption, UnitOption, app, err, exits_on_error, out
+from benchmark.cli.common import BootstrapOption, JsonFlag, SeedOption, UnitOption, app, err, exits_on_error, guard_output, out
+from benchmark.errors import UsageError
 from benchmark.metrics import KEY_METRICS
 
 @app.command()
@@ -28,6 +29,9 @@ def run(
 
     started = time.perf_counter()
     with exits_on_error(), err.status("running baselines") as status:
+        guard_output(out_dir)
+        if gold is not None and not gold.is_dir():
+            raise UsageError(f"{gold}: --gold must be a data folder with train/validation/test splits")
         runs = run_baselines(gold, out_dir, bootstrap=bootstrap, unit=unit, seed=seed,
                              progress=lambda message: status.update(message))
     elapsed = time.perf_counter() - started
@@ -61,5 +65,6 @@ def baseline_rules(
     from baselines.rules.stream import code_file
 
     with exits_on_error():
+        guard_output(output, input_path)
         count = code_file(input_path, output, workers)
     err.print(f"rules: coded {count} document(s) -> {output}", markup=False)

@@ -11,7 +11,7 @@ import typer
 from benchmark import render
 from benchmark.cli.common import (SHOWN_ISSUES, ArgsOption, BootstrapOption, CompatOption, GoldOption, JsonFlag,
                                   LabelsOption, SeedOption, SpanOption, SplitOption, UnitOption, _load_report, app, err,
-                                  exits_on_error, out)
+                                  exits_on_error, guard_output, out)
 from benchmark.comparison import compare as compare_reports
 from benchmark.errors import ExitCode
 from benchmark.jsonl import write_text
@@ -39,6 +39,8 @@ def score(
 ) -> None:
     """Score predictions: P/R/F1 for every metric, with bootstrap CIs and a signature."""
     with exits_on_error():
+        if json_out is not None:
+            guard_output(json_out, pred, gold, labels)
         report = _load_report(pred, gold, split, labels, span, args, compat, bootstrap, unit, seed, lenient)
         if json_out is not None:
             write_text(json_out, json.dumps(report.to_json(), indent=1) + "\n")
@@ -108,6 +110,9 @@ def check(
 
     with exits_on_error():
         chosen = parse_metrics(metrics)
+        gate.check_thresholds(tolerance, alpha)
+        for output in ([reference] if update else []) + ([junit] if junit is not None else []):
+            guard_output(output, pred, gold, labels, reference_pred, *([] if update else [reference]))
         report = _load_report(pred, gold, split, labels, span, args, compat, bootstrap, unit, seed)
         if update:
             command = ["evbench", "check", "--pred", str(pred), "--reference", str(reference), "--split", split,
@@ -153,6 +158,7 @@ def report(
     from benchmark.api import build_report_html
 
     with exits_on_error():
+        guard_output(output, *pred, gold, labels)
         corpus = load_gold(gold, split, load_labels(labels))
         page = build_report_html(pred, corpus, options=ScoringOptions(span=span, args=args),
                                  resampling=ResamplingOptions(unit=unit, n=bootstrap, seed=seed))
@@ -172,6 +178,7 @@ def align(
     from benchmark.textalign import align_file
 
     with exits_on_error():
+        guard_output(output, pred, gold, labels)
         corpus = load_gold(gold, split, load_labels(labels))
         count, unresolved = align_file(pred, corpus, output)
     for where in unresolved[:SHOWN_ISSUES]:

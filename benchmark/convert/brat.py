@@ -27,12 +27,50 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from benchmark import segment
 from benchmark.errors import InputError
 from benchmark.model import Argument, Document, Entity, EntityRef, Event, Span, Stance, StanceTarget
 
 POLARITIES = {"favor": "Favor", "against": "Against", "neutral": "Neutral"}
 _ROLE_NUMBER = re.compile(r"^(.*?)(\d+)$")
+
+
+class _SidecarEntity(msgspec.Struct, forbid_unknown_fields=True):
+    mentions: list[str]
+    name: str | None = None
+
+
+class Sidecar(msgspec.Struct, forbid_unknown_fields=True):
+    """What BRAT cannot hold, kept beside the ``.ann`` file (``<name>.evbench.json``)."""
+
+    id: str | None = None
+    meta: dict[str, Any] = {}
+    paragraphs: list[tuple[int, int]] = []
+    sentences: list[tuple[int, int]] = []
+    entities: dict[str, _SidecarEntity] = {}
+    events: dict[str, str] = {}
+    stances: dict[str, str] = {}
+
+
+def file_name(doc_id: str) -> str:
+    """A safe file name for a document id: never a path, never hidden.
+
+    >>> file_name("../etc/passwd")
+    'etc_passwd'
+    """
+    return _UNSAFE.sub("_", doc_id).strip("._") or "document"
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def check_writable(doc: Document) -> list[str]:
+    """Problems that stop a document from being written as BRAT (checked before anything is written)."""
+    spans = [m for e in doc.entities for m in e.mentions] + [e.trigger for e in doc.events]
+    return [f"{doc.id}: span [{s.start}, {s.end}) {s.text!r} crosses a line break, which BRAT text-bound "
+            "annotations written by this converter cannot" for s in spans if "\n" in s.text]
 
 
 def _line(text: str, start: int, end: int) -> str:
@@ -45,7 +83,7 @@ def write_brat(doc: Document, out_dir: Path, name: str | None = None) -> tuple[P
     """Write ``<name>.txt``, ``<name>.ann`` and the ``<name>.evbench.json`` sidecar; return the first two."""
     from benchmark.jsonl import write_text
 
-    name = name or doc.id
+    name = name or file_name(doc.id)
     lines: list[str] = []
     t_of: dict[tuple[int, int], str] = {}
     counter = {"T": 0, "E": 0, "A": 0, "R": 0, "#": 0}
@@ -135,7 +173,18 @@ def read_brat(ann_path: Path, doc_id: str | None = None) -> BratRead:
     except UnicodeDecodeError as exc:
         raise InputError.at(txt_path, f"not UTF-8: {exc}") from None
     sidecar_path = ann_path.parent / f"{ann_path.stem}.evbench.json"
-    sidecar: dict[str, Any] = json.loads(sidecar_path.read_text(encoding="utf-8")) if sidecar_path.is_file() else {}
+    sidecar = Sidecar()
+    if sidecar_path.is_file():
+        try:
+            sidecar = msgspec.json.decode(sidecar_path.read_bytes(), type=Sidecar)
+        except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as exc:
+            raise InputError.at(sidecar_path, f"not an evbench BRAT sidecar: {exc}") from None
+    try:
+        lines = ann_path.read_bytes().decode("utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise InputError.at(ann_path, f"not UTF-8: {exc}") from None
+    except OSError as exc:
+        raise InputError.at(ann_path, f"cannot read: {exc.strerror}") from None
     spans: dict[str, tuple[str, int, int]] = {}
     events_raw: list[tuple[int, str, str, list[tuple[str, str]]]] = []
     attributes: dict[str, dict[str, str]] = {}
@@ -143,11 +192,15 @@ def read_brat(ann_path: Path, doc_id: str | None = None) -> BratRead:
     relations: list[tuple[int, str, str, str, str]] = []
     coref_groups: list[list[str]] = []
     dropped: dict[str, int] = {}
-    for number, raw in enumerate(ann_path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         ident, _, rest = raw.partition("\t")
         kind = ident[:1]
+        if kind in "TERA" and not ident[1:].isdigit():
+            raise InputError.at(ann_path, f"annotation id {ident!r} is not a letter and a number", number)
+        if ident in spans or any(ident == e[1] for e in events_raw):
+            raise InputError.at(ann_path, f"annotation id {ident} is defined twice", number)
         try:
             if kind == "T":
                 info, _, surface = rest.partition("\t")
@@ -162,9 +215,11 @@ def read_brat(ann_path: Path, doc_id: str | None = None) -> BratRead:
                 spans[ident] = (label, start, end)
             elif kind == "E":
                 head, *args = rest.split()
-                event_type, _, trigger = head.partition(":")
-                events_raw.append((number, ident, f"{event_type}:{trigger}",
-                                   [tuple(a.split(":", 1)) for a in args]))  # type: ignore[misc]
+                event_type, trigger = head.split(":")
+                pairs = [tuple(a.split(":")) for a in args]
+                if any(len(pair) != 2 for pair in pairs):
+                    raise ValueError("argument without role:id")
+                events_raw.append((number, ident, f"{event_type}:{trigger}", pairs))  # type: ignore[misc]
             elif kind in ("A", "M"):
                 name, target, *value = rest.split()
                 attributes.setdefault(target, {})[name] = value[0] if value else "true"
@@ -183,8 +238,9 @@ def read_brat(ann_path: Path, doc_id: str | None = None) -> BratRead:
                 raise InputError.at(ann_path, f"unknown annotation line {ident!r} (expected T, E, A, M, R, *, #, N)", number)
         except (ValueError, IndexError):
             raise InputError.at(ann_path, f"malformed {kind} line: {raw!r}", number) from None
-    return BratRead(_assemble(text, spans, events_raw, attributes, notes, relations, coref_groups, sidecar,
-                              doc_id or sidecar.get("id") or ann_path.stem, ann_path, dropped), dropped)
+    document = _assemble(text, spans, events_raw, attributes, notes, relations, coref_groups, sidecar,
+                         doc_id or sidecar.id or ann_path.stem, ann_path, dropped)
+    return BratRead(document, dropped)
 
 
 def _assemble(text, spans, events_raw, attributes, notes, relations, coref_groups, sidecar, doc_id, path, dropped):
@@ -204,7 +260,7 @@ def _assemble(text, spans, events_raw, attributes, notes, relations, coref_group
     clusters: dict[str, list[str]] = {}
     for t in parent:
         clusters.setdefault(find(t), []).append(t)
-    named = {tuple(v["mentions"]): (k, v.get("name")) for k, v in sidecar.get("entities", {}).items()}
+    named = {tuple(v.mentions): (k, v.name) for k, v in sidecar.entities.items()}
     entity_of_t: dict[str, str] = {}
     entities = []
     for members in clusters.values():
@@ -215,9 +271,10 @@ def _assemble(text, spans, events_raw, attributes, notes, relations, coref_group
             entity_of_t[t] = ident
         entities.append(Entity(id=ident, type=spans[members[0]][0], name=name,
                                mentions=tuple(Span(spans[t][1], spans[t][2], text[spans[t][1]:spans[t][2]]) for t in members)))
-    entities.sort(key=lambda e: list(sidecar.get("entities", {})).index(e.id) if e.id in sidecar.get("entities", {})
-                  else len(sidecar.get("entities", {})) + e.mentions[0].start)
-    event_ids = {v: k for k, v in sidecar.get("events", {}).items()}
+    entity_order = list(sidecar.entities)
+    entities.sort(key=lambda e: entity_order.index(e.id) if e.id in sidecar.entities
+                  else len(entity_order) + e.mentions[0].start)
+    event_ids = {v: k for k, v in sidecar.events.items()}
     events, id_of_e = [], {}
     for number, ident, head, args in events_raw:
         event_type, trigger = head.split(":")
@@ -244,9 +301,9 @@ def _assemble(text, spans, events_raw, attributes, notes, relations, coref_group
         id_of_e[ident] = event_ids.get(ident, ident)
         events.append(Event(id=id_of_e[ident], type=event_type, trigger=Span(s, e, text[s:e]), factuality=factuality,
                             arguments=tuple(arguments), mode=attrs.get("Mode"), coref=coref))
-    paragraphs = [tuple(p) for p in sidecar.get("paragraphs", [])] or segment.paragraphs(text)
-    sentences = [tuple(p) for p in sidecar.get("sentences", [])] or segment.sentences(text, paragraphs)
-    stance_ids = {v: k for k, v in sidecar.get("stances", {}).items()}
+    paragraphs = [tuple(p) for p in sidecar.paragraphs] or segment.paragraphs(text)
+    sentences = [tuple(p) for p in sidecar.sentences] or segment.sentences(text, paragraphs)
+    stance_ids = {v: k for k, v in sidecar.stances.items()}
     stances = []
     for number, ident, rel_type, arg1, arg2 in relations:
         polarity = rel_type.lower()
@@ -263,12 +320,18 @@ def _assemble(text, spans, events_raw, attributes, notes, relations, coref_group
             target = StanceTarget(entity=entity_of_t[arg2], span=Span(ts, te, text[ts:te]))
         note = notes.get(ident, "")
         if note.startswith("evidence="):
-            evidence = [tuple(map(int, part.split("-"))) for part in note.split("=", 1)[1].split(";")]
+            try:
+                evidence = [tuple(map(int, part.split("-"))) for part in note.split("=", 1)[1].split(";")]
+                if any(len(e) != 2 or not 0 <= e[0] < e[1] <= len(text) for e in evidence):
+                    raise ValueError
+            except ValueError:
+                raise InputError.at(path, f"stance {ident}: evidence note {note!r} is not start-end;start-end within "
+                                    "the text", number, ident) from None
         else:
             evidence = [next(((s, e) for s, e in sentences if s <= hs < e), (hs, he))]
         stances.append(Stance(id=stance_ids.get(ident, ident), holder=EntityRef(entity=entity_of_t[arg1], span=Span(hs, he, text[hs:he])),
                               target=target, polarity=polarity, evidence=tuple(Span(s, e, text[s:e]) for s, e in evidence)))
-    return Document(id=doc_id, text=text, meta=sidecar.get("meta", {}),
+    return Document(id=doc_id, text=text, meta=sidecar.meta,
                     paragraphs=tuple(Span(s, e, text[s:e]) for s, e in paragraphs),
                     sentences=tuple(Span(s, e, text[s:e]) for s, e in sentences),
                     entities=tuple(entities), events=tuple(events), stances=tuple(stances))

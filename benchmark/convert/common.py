@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def derive_labels(documents: Iterable[Document], name: str) -> LabelSet:
             factuality.add(event.factuality)
             roles.update(a.role for a in event.arguments)
     return LabelSet(
-        name=name, version="derived", format_version=default.format_version,
+        name=re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "derived", version="derived", format_version=default.format_version,
         description=f"derived by evbench convert from the labels used in {name}",
         event_types={t: EventTypeSpec(quad="", modes=tuple(sorted(m))) for t, m in sorted(event_types.items())},
         roles=tuple(sorted(roles)), entity_types={t: "" for t in sorted(entity_types)},
@@ -76,7 +77,7 @@ class TypeMapping(msgspec.Struct, forbid_unknown_fields=True):
             mapping = msgspec.json.decode(data, type=cls)
         except OSError as exc:
             raise InputError.at(path, f"cannot read mapping: {exc.strerror}") from None
-        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as exc:
             raise InputError.at(path, f"not a type mapping: {exc}") from None
         return msgspec.structs.replace(mapping, digest=hashlib.sha256(data).hexdigest()[:8])
 

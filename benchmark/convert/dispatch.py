@@ -10,11 +10,11 @@ import msgspec
 
 from benchmark.convert import brat, oneie, textee
 from benchmark.convert.common import TypeMapping, derive_labels
-from benchmark.errors import UsageError
+from benchmark.errors import InputError, Issue, Location, UsageError
 from benchmark.jsonl import write_jsonl, write_text
 from benchmark.labels import LabelSet, load_labels
-from benchmark.model import Document
-from benchmark.validate import Checker, IssueLog, check_document, iter_gold
+from benchmark.model import Document, Prediction
+from benchmark.validate import Checker, IssueLog, check_document, check_prediction, iter_gold
 
 FORMATS = ("evbench", "brat", "oneie", "textee")
 PAIRS = {("oneie", "evbench"), ("evbench", "oneie"), ("brat", "evbench"), ("evbench", "brat"), ("textee", "evbench")}
@@ -26,12 +26,36 @@ class ConversionResult:
     dropped: dict[str, int] = field(default_factory=dict)
     lossy_spans: int = 0
     labels_written: Path | None = None
+    validated: bool = True  # False: predictions converted without a gold to check them against
+
+
+def _check_predictions(records: list[dict], gold: dict[str, Document], labels: LabelSet, source: str) -> None:
+    """Converted predictions must be valid against the gold (known ids, labels, offsets)."""
+    log = IssueLog()
+    for i, record in enumerate(records):
+        checker = Checker(f"{source} (converted document {i + 1}, {record['id']})", 0, labels, log)
+        if record["id"] not in gold:
+            checker.problem("id", f"no gold document with id {record['id']!r}")
+            continue
+        check_prediction(msgspec.convert(record, Prediction), gold[record["id"]], labels, checker)
+    log.raise_if_any()
 
 
 def _check_all(docs: list[Document], labels: LabelSet, source: str) -> None:
+    """Every rule of the format on converted documents, types included, and unique ids."""
     log = IssueLog()
+    seen: set[str] = set()
     for i, doc in enumerate(docs):
-        check_document(doc, labels, Checker(f"{source} (converted document {i + 1}, {doc.id})", 0, labels, log))
+        checker = Checker(f"{source} (converted document {i + 1}, {doc.id})", 0, labels, log)
+        try:  # records built in code are not type-checked on construction: round-trip them
+            msgspec.convert(msgspec.to_builtins(doc), Document)
+        except msgspec.ValidationError as exc:
+            checker.problem("", f"not a valid document: {exc}")
+            continue
+        if doc.id in seen:
+            checker.problem("id", f"duplicate document id {doc.id!r}")
+        seen.add(doc.id)
+        check_document(doc, labels, checker)
     log.raise_if_any()
 
 
@@ -54,8 +78,10 @@ def convert(source: str, target: str, input_path: Path, output_path: Path, *, la
     if target == "evbench":
         if source == "textee":
             records = textee.to_predictions(oneie.read_records(input_path), str(input_path), gold, type_mapping, dropped)
+            if gold is not None:
+                _check_predictions(records, gold, labels or load_labels(), str(input_path))
             write_jsonl(output_path, records)
-            return ConversionResult(len(records), dropped)
+            return ConversionResult(len(records), dropped, validated=gold is not None)
         if source == "oneie":
             docs = oneie.to_documents(oneie.read_records(input_path), str(input_path), type_mapping, dropped)
         else:
@@ -68,11 +94,10 @@ def convert(source: str, target: str, input_path: Path, output_path: Path, *, la
                 docs.append(read.document)
                 for key, n in read.dropped.items():
                     dropped[key] = dropped.get(key, 0) + n
-        label_set = labels
-        if write_labels is not None:
-            label_set = derive_labels(docs, input_path.stem)
-            write_text(write_labels, json.dumps(msgspec.to_builtins(label_set), indent=1, ensure_ascii=False) + "\n")
+        label_set = derive_labels(docs, input_path.stem) if write_labels is not None else labels
         _check_all(docs, label_set or load_labels(), str(input_path))
+        if write_labels is not None:
+            write_text(write_labels, json.dumps(msgspec.to_builtins(label_set), indent=1, ensure_ascii=False) + "\n")
         write_jsonl(output_path, docs)
         return ConversionResult(len(docs), dropped, 0, write_labels)
     docs = list(iter_gold(input_path, labels))
@@ -81,6 +106,13 @@ def convert(source: str, target: str, input_path: Path, output_path: Path, *, la
         write_jsonl(output_path, out.records)
         dropped = {"argument outside its trigger's sentence": out.cross_window_arguments} if out.cross_window_arguments else {}
         return ConversionResult(len(docs), dropped, out.lossy)
+    problems = [p for doc in docs for p in brat.check_writable(doc)]
+    names = [brat.file_name(doc.id) for doc in docs]
+    problems += [f"documents {a!r} and {b!r} would share the file name {n!r}"
+                 for i, (a, n) in enumerate(zip((d.id for d in docs), names))
+                 for b, m in list(zip((d.id for d in docs), names))[i + 1:] if n == m]
+    if problems:  # checked before anything is written
+        raise InputError([Issue(Location(str(input_path)), p) for p in problems])
     for doc in docs:
         brat.write_brat(doc, output_path)
     write_text(output_path / "annotation.conf", brat.annotation_conf(labels or load_labels()))

@@ -86,9 +86,14 @@ def read_records(path) -> Iterator[tuple[int, OneIERecord]]:
     decoder = msgspec.json.Decoder(OneIERecord)
     for number, line in read_lines(path):
         try:
+            line.decode("utf-8")
             yield number, decoder.decode(line)
+        except UnicodeDecodeError as exc:
+            raise InputError.at(path, f"invalid UTF-8 at column {exc.start + 1}", number) from None
         except (msgspec.DecodeError, msgspec.ValidationError) as exc:
             raise InputError.at(path, f"not a OneIE record: {exc}", number) from None
+        except RecursionError:
+            raise InputError.at(path, "JSON nested too deeply", number) from None
 
 
 @dataclass
@@ -116,7 +121,10 @@ def to_documents(records: Iterable[tuple[int, OneIERecord]], path: str, mapping:
     for number, record in records:
         where = f"{path}:{number}"
         if record.evbench is not None and "document" in record.evbench:
-            restored[record.doc_id] = msgspec.convert(record.evbench["document"], Document)
+            try:
+                restored[record.doc_id] = msgspec.convert(record.evbench["document"], Document)
+            except msgspec.ValidationError as exc:
+                raise InputError.at(path, f"not an evbench document: {exc}", number, "evbench.document") from None
             continue
         if record.doc_id in restored:
             continue

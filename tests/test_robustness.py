@@ -1,0 +1,189 @@
+"""Adversarial inputs found by a robustness review: each gets a clear error and the documented exit code."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from benchmark.cli import app
+from benchmark.loader import DEFAULT_DATA_DIR
+from conftest import make_gold_doc, span, write_lines
+
+runner = CliRunner()
+
+
+def invoke(*args):
+    result = runner.invoke(app, [str(a) for a in args])
+    assert "Traceback" not in (result.stdout + result.stderr), result.output
+    return result
+
+
+def as_prediction(doc: dict) -> dict:
+    return {k: v for k, v in doc.items() if k not in ("text", "paragraphs", "sentences", "meta")}
+
+
+@pytest.fixture
+def gold(tmp_path):
+    return write_lines(tmp_path / "gold.jsonl", [make_gold_doc()])
+
+
+@pytest.fixture
+def pred(tmp_path):
+    return write_lines(tmp_path / "pred.jsonl", [as_prediction(make_gold_doc())])
+
+
+def test_brat_file_names_never_escape_the_output_folder(tmp_path) -> None:
+    docs = [make_gold_doc() | {"id": "../escaped"}, make_gold_doc() | {"id": "/tmp/absolute"}]
+    gold = write_lines(tmp_path / "g.jsonl", docs)
+    out = tmp_path / "sub" / "brat"
+    assert invoke("convert", "--from", "evbench", "--to", "brat", gold, out).exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["annotation.conf", "escaped.txt", "escaped.ann", "escaped.evbench.json",
+         "tmp_absolute.txt", "tmp_absolute.ann", "tmp_absolute.evbench.json"])
+    assert not (tmp_path / "sub" / "escaped.txt").exists()
+
+
+@pytest.mark.parametrize("command", [
+    ["score", "--pred", "{pred}", "--gold", "{gold}", "--json", "{gold}"],
+    ["align", "--pred", "{pred}", "--gold", "{gold}", "-o", "{pred}"],
+    ["report", "--pred", "{pred}", "--gold", "{gold}", "-o", "{gold}"],
+    ["baseline", "rules", "--input", "{gold}", "--output", "{gold}"],
+    ["convert", "--from", "evbench", "--to", "oneie", "{gold}", "{gold}"],
+])
+def test_outputs_never_overwrite_inputs(gold, pred, command) -> None:
+    before = gold.read_bytes(), pred.read_bytes()
+    result = invoke(*[c.format(gold=gold, pred=pred) for c in command])
+    assert result.exit_code == 2 and "refusing to overwrite" in result.stderr
+    assert (gold.read_bytes(), pred.read_bytes()) == before
+
+
+def test_outputs_never_go_into_the_bundled_gold(pred) -> None:
+    result = invoke("score", "--pred", pred, "--gold", DEFAULT_DATA_DIR, "--json", DEFAULT_DATA_DIR / "test.jsonl")
+    assert result.exit_code == 2 and "bundled gold" in result.stderr
+
+
+def test_output_onto_a_directory_or_an_impossible_path(tmp_path, gold, pred) -> None:
+    (tmp_path / "adir").mkdir()
+    assert invoke("score", "--pred", pred, "--gold", gold, "--json", tmp_path / "adir").exit_code == 2
+    result = invoke("score", "--pred", pred, "--gold", gold, "--json", gold / "x.json")
+    assert result.exit_code == 2 and "cannot write here" in result.stderr
+
+
+def test_run_needs_a_data_folder(gold, tmp_path) -> None:
+    result = invoke("run", "--gold", gold, "--out", tmp_path / "runs")
+    assert result.exit_code == 2 and "must be a data folder" in result.stderr
+
+
+def test_check_passes_the_predictions_that_made_the_reference_at_tolerance_zero(tmp_path, gold, pred) -> None:
+    reference = tmp_path / "ref.json"
+    assert invoke("check", "--pred", pred, "--gold", gold, "--reference", reference, "--update").exit_code == 0
+    assert invoke("check", "--pred", pred, "--gold", gold, "--reference", reference, "--tolerance", "0").exit_code == 0
+
+
+@pytest.mark.parametrize("options,fragment", [
+    (["--alpha", "-1"], "--alpha must be in (0, 1)"),
+    (["--alpha", "nan"], "--alpha must be in (0, 1)"),
+    (["--tolerance", "5"], "--tolerance must be in [0, 1]"),
+    (["--tolerance", "inf"], "--tolerance must be in [0, 1]"),
+    (["--metrics", "ENT-I"], "cannot gate ENT-I"),
+])
+def test_check_refuses_thresholds_that_disable_the_gate(tmp_path, gold, pred, options, fragment) -> None:
+    reference = tmp_path / "ref.json"
+    no_entities = write_lines(tmp_path / "noent.jsonl", [{k: v for k, v in as_prediction(make_gold_doc()).items()
+                                                          if k != "entities"}])
+    invoke("check", "--pred", pred, "--gold", gold, "--reference", reference, "--update")
+    result = invoke("check", "--pred", no_entities, "--gold", gold, "--reference", reference, *options)
+    assert result.exit_code == 2 and fragment in result.stderr
+
+
+def test_reference_scores_outside_the_unit_interval(tmp_path, gold, pred) -> None:
+    reference = tmp_path / "ref.json"
+    invoke("check", "--pred", pred, "--gold", gold, "--reference", reference, "--update")
+    data = json.loads(reference.read_text())
+    data["metrics"]["TC"] = -5
+    reference.write_text(json.dumps(data))
+    result = invoke("check", "--pred", pred, "--gold", gold, "--reference", reference)
+    assert result.exit_code == 65 and "not in [0, 1]" in result.stderr
+
+
+@pytest.mark.parametrize("options", [["--seed", "-1"], ["--bootstrap", "1000000000"]])
+def test_resampling_options_out_of_range(gold, pred, options) -> None:
+    assert invoke("score", "--pred", pred, "--gold", gold, *options).exit_code == 2
+
+
+def test_deeply_nested_json(tmp_path, gold) -> None:
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text('{"id": "doc1", "meta": ' + "[" * 100_000 + "]" * 100_000 + "}\n")
+    assert invoke("validate", deep).exit_code == 1
+    assert invoke("score", "--pred", deep, "--gold", gold).exit_code == 65
+    result = invoke("baseline", "rules", "--input", deep, "--output", tmp_path / "o.jsonl")
+    assert result.exit_code == 65 and "nested too deeply" in result.stderr
+
+
+def test_lenient_does_not_turn_a_broken_file_into_a_score(tmp_path, gold) -> None:
+    for content in (b"", b"\xef\xbb\xbf{}\n", b'[{"id": "doc1"}]\n', b"nonsense\n"):
+        path = tmp_path / "p.jsonl"
+        path.write_bytes(content)
+        assert invoke("score", "--pred", path, "--gold", gold, "--lenient").exit_code == 65, content
+
+
+def test_baseline_input_with_repeated_ids(tmp_path) -> None:
+    docs = write_lines(tmp_path / "in.jsonl", [{"id": "a", "text": "x"}, {"id": "a", "text": "y"}])
+    result = invoke("baseline", "rules", "--input", docs, "--output", tmp_path / "o.jsonl")
+    assert result.exit_code == 65 and "duplicate document id 'a'" in result.stderr
+
+
+@pytest.mark.parametrize("ann,sidecar,fragment", [
+    ("Tx\tGOV 0 6\tTroops\n", None, "not a letter and a number"),
+    ("T1\tGOV 0 6\tTroops\nT1\tGOV 0 6\tTroops\n", None, "defined twice"),
+    ("T1\tASSAULT 7 15\tattacked\nE1\tASSAULT:T1:T9\n", None, "malformed E line"),
+    ("T1\tASSAULT 7 15\tattacked\nE1\tASSAULT:T1 actor\n", None, "malformed E line"),
+    ("T1\tGOV 0 6\tTroops\n", "[]", "not an evbench BRAT sidecar"),
+    ("T1\tGOV 0 6\tTroops\n", '{"entities": {"E1": {}}}', "not an evbench BRAT sidecar"),
+])
+def test_odd_brat_files(tmp_path, ann, sidecar, fragment) -> None:
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    (folder / "d.txt").write_text("Troops attacked the village. Russia condemned it.")
+    (folder / "d.ann").write_text(ann)
+    if sidecar is not None:
+        (folder / "d.evbench.json").write_text(sidecar)
+    result = invoke("convert", "--from", "brat", "--to", "evbench", folder, tmp_path / "o.jsonl")
+    assert result.exit_code == 65 and fragment in result.stderr
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_brat_export_checks_every_document_before_writing(tmp_path) -> None:
+    good = make_gold_doc()
+    bad = make_gold_doc() | {"id": "doc2"}
+    bad["entities"].append({"id": "E9", "type": "LOC", "mentions": [span(bad["text"], "Kyiv.\n\nUkraine")]})
+    gold = write_lines(tmp_path / "g.jsonl", [good, bad])
+    out = tmp_path / "brat"
+    result = invoke("convert", "--from", "evbench", "--to", "brat", gold, out)
+    assert result.exit_code == 65 and "crosses a line break" in result.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.parametrize("change,fragment", [
+    (lambda d: d.update(format_version=2), "format_version"),
+    (lambda d: d.update(roles=[]), "must not be empty"),
+    (lambda d: d.update(roles=["actor", "actor"]), "duplicates"),
+    (lambda d: d.update(name="a|b"), "without '|'"),
+])
+def test_label_sets_are_checked(tmp_path, pred, gold, change, fragment) -> None:
+    labels = json.loads((Path(__file__).resolve().parent.parent / "benchmark" / "labelsets" / "plover-v1.json").read_text())
+    change(labels)
+    path = tmp_path / "labels.json"
+    path.write_text(json.dumps(labels))
+    result = invoke("score", "--pred", pred, "--gold", gold, "--labels", path)
+    assert result.exit_code == 65 and fragment in result.stderr
+
+
+def test_compare_a_metric_one_system_lacks(tmp_path, gold, pred) -> None:
+    no_entities = write_lines(tmp_path / "noent.jsonl", [{k: v for k, v in as_prediction(make_gold_doc()).items()
+                                                          if k != "entities"}])
+    result = invoke("compare", pred, no_entities, "--gold", gold, "--metrics", "ENT-I")
+    assert result.exit_code == 2 and "ENT-I not computed" in result.stderr
