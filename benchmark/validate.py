@@ -29,6 +29,7 @@ from benchmark.model import Document, Entity, Prediction, PredSpan, Span
 DEFAULT_KEEP = 1000  # issues kept in memory; further ones are only counted
 
 R = TypeVar("R", Document, Prediction)
+T = TypeVar("T")
 _MSGSPEC_ERROR = re.compile(r"^(?P<msg>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
 
 
@@ -65,15 +66,19 @@ class Validation(Generic[R]):
 
 # --- decoding ------------------------------------------------------------------------------
 
-_DECODERS = {Document: msgspec.json.Decoder(Document), Prediction: msgspec.json.Decoder(Prediction)}
+_DECODERS: dict[type, msgspec.json.Decoder] = {}
 
 
-def decode_line(path: str, number: int, line: bytes, kind: type[R]) -> R:
-    """Decode one JSON Lines line into ``kind``.
+def decode_line(path: str, number: int, line: bytes, kind: type[T]) -> T:
+    """Decode one JSON Lines line into ``kind`` (any msgspec type: documents, predictions, foreign records).
 
     Raises:
-        InputError: invalid UTF-8, malformed JSON, or a shape error, located by field path.
+        InputError: invalid UTF-8, malformed or too deeply nested JSON, a repeated key, or a
+            shape error located by field path.
     """
+    decoder = _DECODERS.get(kind)
+    if decoder is None:
+        decoder = _DECODERS[kind] = msgspec.json.Decoder(kind)
     try:
         line.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -81,7 +86,7 @@ def decode_line(path: str, number: int, line: bytes, kind: type[R]) -> R:
             path, f"invalid UTF-8: byte 0x{line[exc.start]:02x} at column {exc.start + 1}", number
         ) from None
     try:
-        record = _DECODERS[kind].decode(line)
+        record = decoder.decode(line)
     except msgspec.ValidationError as exc:
         _refuse_duplicate_keys(path, number, line)
         message, field_path = _explain_shape_error(str(exc))

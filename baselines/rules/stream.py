@@ -16,6 +16,7 @@ import msgspec
 from baselines.rules.coder import code_document
 from benchmark.errors import InputError
 from benchmark.jsonl import atomic_writer, encode, read_lines
+from benchmark.validate import decode_line
 
 
 class InputDocument(msgspec.Struct):
@@ -25,22 +26,11 @@ class InputDocument(msgspec.Struct):
     text: str
 
 
-_DECODER = msgspec.json.Decoder(InputDocument)
-
-
 def read_documents(path: str | Path) -> Iterator[tuple[str, str]]:
     """(id, text) of every line; a malformed line, an empty or repeated id raises ``InputError``."""
     seen: dict[str, int] = {}
     for number, line in read_lines(path):
-        try:
-            line.decode("utf-8")
-            doc = _DECODER.decode(line)
-        except UnicodeDecodeError as exc:
-            raise InputError.at(path, f"invalid UTF-8 at column {exc.start + 1}", number) from None
-        except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-            raise InputError.at(path, f"not a document with 'id' and 'text': {exc}", number) from None
-        except RecursionError:
-            raise InputError.at(path, "JSON nested too deeply", number) from None
+        doc = decode_line(str(path), number, line, InputDocument)
         if not doc.id.strip():
             raise InputError.at(path, "empty document id", number, "id")
         if doc.id in seen:

@@ -82,18 +82,10 @@ class OneIERecord(msgspec.Struct):
 def read_records(path) -> Iterator[tuple[int, OneIERecord]]:
     """(line number, record) of a OneIE JSON Lines file; malformed lines raise ``InputError``."""
     from benchmark.jsonl import read_lines
+    from benchmark.validate import decode_line
 
-    decoder = msgspec.json.Decoder(OneIERecord)
     for number, line in read_lines(path):
-        try:
-            line.decode("utf-8")
-            yield number, decoder.decode(line)
-        except UnicodeDecodeError as exc:
-            raise InputError.at(path, f"invalid UTF-8 at column {exc.start + 1}", number) from None
-        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-            raise InputError.at(path, f"not a OneIE record: {exc}", number) from None
-        except RecursionError:
-            raise InputError.at(path, "JSON nested too deeply", number) from None
+        yield number, decode_line(str(path), number, line, OneIERecord)
 
 
 @dataclass
