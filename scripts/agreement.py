@@ -3,7 +3,8 @@
     python scripts/agreement.py data/agreement/seed/pass-a.jsonl data/agreement/seed/pass-b.jsonl \
         [--gold data/test.jsonl] [--markdown]
 
-Per layer: F1 between the passes (A as reference; F1 is symmetric), under exact spans and
+Documents are paired by id; documents only one pass holds are left out, so pass A may be
+a whole gold file. Per layer: F1 between the passes (A as reference; F1 is symmetric), under exact spans and
 mention-level arguments, plus the counts; Cohen's kappa of event types over span-matched
 triggers. With --gold, each pass is also scored against the adjudicated gold.
 """
@@ -33,7 +34,9 @@ def main() -> int:
     parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args()
     try:
-        a, b = read(args.pass_a), read(args.pass_b)
+        b = read(args.pass_b)
+        a = read(args.pass_a, {d.id for d in b})  # pass A may hold more documents (e.g. the whole gold)
+        b = [d for d in b if d.id in {x.id for x in a}]
         columns = {"A vs B": agreement(a, b, span=args.span)}
         if args.gold:
             gold = read(args.gold, {d.id for d in a})
