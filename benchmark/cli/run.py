@@ -59,7 +59,7 @@ def baseline_rules(
     input_path: Annotated[Path, typer.Option("--input", help="JSONL documents (only 'id' and 'text' are needed).",
                                              exists=True, dir_okay=False)],
     output: Annotated[Path, typer.Option("--output", help="Where to write the predictions (JSONL).")],
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")] = 1,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=256, help="Worker processes (1-256).")] = 1,
 ) -> None:
     """The rule-based PLOVER coder: dictionaries and patterns, no training."""
     from baselines.rules.stream import code_file

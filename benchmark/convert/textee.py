@@ -33,7 +33,9 @@ def to_predictions(records: Iterable[tuple[int, OneIERecord]], path: str, gold: 
 
         def span(item, field: str) -> dict[str, Any]:
             start, end = item.start, item.end
-            if start is None or end is None or not 0 <= start < end <= len(offsets):
+            if start is None or end is None:
+                raise InputError.at(path, "no token offsets ('start' and 'end')", number, field)
+            if not 0 <= start < end <= len(offsets):
                 raise InputError.at(path, f"token offsets [{start}, {end}) out of range ({len(offsets)} tokens)",
                                     number, field)
             s, e = offsets[start][0], offsets[end - 1][1]
