@@ -39,7 +39,7 @@ def prf(counts: Counts, zero_division: float = 0.0) -> PRF:
     """Precision tp/(tp+fp), recall tp/(tp+fn), F1 their harmonic mean.
 
     >>> prf(Counts(tp=2, fp=1, fn=2))
-    PRF(precision=0.6666666666666666, recall=0.5, f1=0.5714285714285715)
+    PRF(precision=0.6666666666666666, recall=0.5, f1=0.5714285714285714)
     >>> prf(Counts(0, 0, 0))
     PRF(precision=0.0, recall=0.0, f1=0.0)
     """
