@@ -85,6 +85,7 @@ def align(gold: list[Item], pred: list[Item], span_rule: str = "exact") -> Align
     for j, item in enumerate(pred):
         groups[item.label][1].append(j)
     pairs: list[tuple[int, int]] = []
+    keys_are_values = span_rule == "exact" and all(len(alts) == 1 for item in gold for alts in item.slots)
     for gold_ids, pred_ids in groups.values():
         if not gold_ids or not pred_ids:
             continue
@@ -92,7 +93,7 @@ def align(gold: list[Item], pred: list[Item], span_rule: str = "exact") -> Align
             i, j = gold_ids[0], pred_ids[0]
             if all(agreement(alts, value[0], span_rule) for alts, value in zip(gold[i].slots, pred[j].slots)):
                 pairs.append((i, j))
-        elif span_rule == "exact" and all(len(alts) == 1 for i in gold_ids for alts in gold[i].slots):
+        elif keys_are_values:
             pairs.extend(_match_equal(gold, pred, gold_ids, pred_ids))
         else:
             pairs.extend(_match_best(gold, pred, _order(gold, gold_ids), _order(pred, pred_ids), span_rule))
@@ -121,6 +122,8 @@ def _match_equal(gold: list[Item], pred: list[Item], gold_ids: list[int], pred_i
             continue
         if len(golds) == 1 and len(preds) == 1:
             pairs.append((golds[0], preds[0]))
+        elif len({gold[i].payload[:-1] for i in golds} | {pred[j].payload[:-1] for j in preds}) <= 1:
+            pairs.extend(zip(_order(gold, golds), _order(pred, preds)))  # nothing to prefer: content order
         else:
             pairs.extend(_match_best(gold, pred, _order(gold, golds), _order(pred, preds), "exact"))
     return pairs

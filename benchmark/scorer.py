@@ -139,21 +139,23 @@ def score_document(gold: Document, pred: Prediction | None, options: ScoringOpti
     pred, unresolved = resolve_prediction(pred, gold)
     result = DocumentScore(unresolved=unresolved)
     starts = unit_starts(gold, unit)
-    rows: dict[int, int] = {}
+    locate = bisect.bisect_right
 
     def row(position: int) -> int:  # the resampling unit holding a position (0 for unplaced items)
-        found = rows.get(position)
-        if found is None:
-            found = rows[position] = max(bisect.bisect_right(starts, position) - 1, 0)
-        return found
+        return max(locate(starts, position) - 1, 0)
 
     def count(metric: str, gold_items: list[Item], pred_items: list[Item], alignment: Alignment | None = None):
         if options.compat == "textee" and metric in TEXTEE_METRICS:
             gold_items, pred_items, alignment = _dedupe(gold_items), _dedupe(pred_items), None
         alignment = alignment or align(gold_items, pred_items, options.span)
-        result.tp.update((row(gold_items[g].position), metric, gold_items[g].breakdown) for g, _ in alignment.pairs)
-        result.fn.update((row(gold_items[g].position), metric, gold_items[g].breakdown) for g in alignment.missed)
-        result.fp.update((row(pred_items[p].position), metric, pred_items[p].breakdown) for p in alignment.spurious)
+        if len(starts) == 1:  # one unit per document: every item is in row 0
+            result.tp.update([(0, metric, gold_items[g].breakdown) for g, _ in alignment.pairs])
+            result.fn.update([(0, metric, gold_items[g].breakdown) for g in alignment.missed])
+            result.fp.update([(0, metric, pred_items[p].breakdown) for p in alignment.spurious])
+            return
+        result.tp.update([(row(gold_items[g].position), metric, gold_items[g].breakdown) for g, _ in alignment.pairs])
+        result.fn.update([(row(gold_items[g].position), metric, gold_items[g].breakdown) for g in alignment.missed])
+        result.fp.update([(row(pred_items[p].position), metric, pred_items[p].breakdown) for p in alignment.spurious])
 
     coref = options.args == "coref"
     for metric, typed in (("ENT-I", False), ("ENT-C", True)):
