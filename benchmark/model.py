@@ -181,8 +181,3 @@ class Prediction(_Record):
     paragraphs: tuple[PredSpan, ...] | None = None
     sentences: tuple[PredSpan, ...] | None = None
     meta: dict[str, Any] | None = None
-
-
-def to_builtins(record: msgspec.Struct) -> dict[str, Any]:
-    """The record as plain JSON-ready Python objects (defaults omitted)."""
-    return msgspec.to_builtins(record)

@@ -23,8 +23,6 @@ could not be resolved (text found nowhere) becomes a token that matches nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from benchmark.match import Item
 from benchmark.model import Document, Prediction, PredSpan, Span
 
@@ -188,7 +186,3 @@ def pred_stance_items(pred: Prediction, with_polarity: bool, gold_event_of: dict
         items.append(Item(label, ((span_key(s.holder.span),), (target,)), position(s.holder.span),
                           s.polarity if with_polarity else ""))
     return items
-
-
-def labels_of(items: Iterable[Item]) -> set[str]:
-    return {item.breakdown for item in items}
