@@ -7,7 +7,6 @@ predictions, and the bootstrap resamples rows of the table without re-matching.
 
 from __future__ import annotations
 
-import bisect
 from array import array
 from collections import Counter
 from collections.abc import Iterable
@@ -16,23 +15,22 @@ from typing import Any
 
 import numpy as np
 
-from benchmark import units
+from benchmark import vectorised
 from benchmark.counts import Counts, macro_f1, prf
 from benchmark.errors import UsageError
 from benchmark.loader import Corpus, GoldIndex
-from benchmark.match import SPAN_RULES, Alignment, Item, align
+from benchmark.document_counts import DocumentScore, score_document
+from benchmark.match import SPAN_RULES
 from benchmark.metrics import COUNTED, F_AVG_POLARITIES, METRICS
-from benchmark.model import Document, Prediction
+from benchmark.model import Prediction
 from benchmark.resampling import percentile_interval, resample_weights, resampled_sums
 from benchmark.signature import Signature
-from benchmark.textalign import resolve_prediction
 
 ARG_RULES = ("mention", "coref")
 COMPAT_MODES = ("none", "textee")
 RESAMPLING_UNITS = ("auto", "doc", "paragraph", "sentence")
 MIN_DOCUMENTS_FOR_DOC_RESAMPLING = 5  # below this, "auto" resamples sentences
 MAX_RESAMPLES = 100_000
-TEXTEE_METRICS = ("TI", "TC", "AI", "AC", "AI+", "AC+")
 
 
 @dataclass(frozen=True)
@@ -86,113 +84,6 @@ class ResamplingOptions:
             raise UsageError(f"--seed must be >= 0 (got {self.seed})")
         if not 0 < self.level < 1:
             raise UsageError(f"the confidence level must be in (0, 1) (got {self.level})")
-
-
-# --- one document --------------------------------------------------------------------------
-
-
-@dataclass
-class DocumentScore:
-    """What one document contributes: tp, fp and fn counted per (row, metric, label); the type confusion."""
-
-    tp: Counter = field(default_factory=Counter)
-    fp: Counter = field(default_factory=Counter)
-    fn: Counter = field(default_factory=Counter)
-    confusion: Counter = field(default_factory=Counter)
-    unresolved: list[str] = field(default_factory=list)
-
-    @property
-    def counts(self) -> dict[tuple[int, str, str], list[int]]:
-        """(row, metric, label) -> [tp, fp, fn]."""
-        return {key: [self.tp[key], self.fp[key], self.fn[key]] for key in self.tp.keys() | self.fp.keys() | self.fn.keys()}
-
-
-def _dedupe(items: list[Item]) -> list[Item]:
-    """TextEE's set semantics: identical keys collapse; the kept item is the first by content
-    (position, then payload), so the count table never depends on the order of records."""
-    seen: dict[tuple, Item] = {}
-    for item in sorted(items, key=lambda i: (i.position, repr(i.payload))):
-        seen.setdefault((item.label, item.slots), item)
-    return list(seen.values())
-
-
-def unit_starts(gold: Document, unit: str) -> list[int]:
-    """Start offsets of a document's resampling units (one unit for ``doc``)."""
-    if unit == "sentence":
-        return [s.start for s in gold.sentences]
-    if unit == "paragraph":
-        return [p.start for p in gold.paragraphs]
-    return [0]
-
-
-def score_document(gold: Document, pred: Prediction | None, options: ScoringOptions,
-                   invalid: tuple[int, int, int] = (0, 0, 0), unit: str = "sentence") -> DocumentScore:
-    """Counts of every metric for one gold document and its prediction (``None``: predicted nothing).
-
-    ``invalid`` = (events, their arguments, stances) that lenient validation removed from the
-    prediction: each event is a false positive of TI, TC and TUPLE, each of its arguments
-    one of AI, AC, AI+ and AC+, each stance one of ST and ST-ID. They are counted in the
-    metric's unlabelled column, so they cost precision but stay out of per-label
-    breakdowns, macro-F1 and F_avg (their labels are not trusted).
-    """
-    pred = pred if pred is not None else Prediction(id=gold.id)
-    pred, unresolved = resolve_prediction(pred, gold)
-    result = DocumentScore(unresolved=unresolved)
-    starts = unit_starts(gold, unit)
-    locate = bisect.bisect_right
-
-    def row(position: int) -> int:  # the resampling unit holding a position (0 for unplaced items)
-        return max(locate(starts, position) - 1, 0)
-
-    def count(metric: str, gold_items: list[Item], pred_items: list[Item], alignment: Alignment | None = None):
-        if options.compat == "textee" and metric in TEXTEE_METRICS:
-            gold_items, pred_items, alignment = _dedupe(gold_items), _dedupe(pred_items), None
-        alignment = alignment or align(gold_items, pred_items, options.span)
-        if len(starts) == 1:  # one unit per document: every item is in row 0
-            result.tp.update([(0, metric, gold_items[g].breakdown) for g, _ in alignment.pairs])
-            result.fn.update([(0, metric, gold_items[g].breakdown) for g in alignment.missed])
-            result.fp.update([(0, metric, pred_items[p].breakdown) for p in alignment.spurious])
-            return
-        result.tp.update([(row(gold_items[g].position), metric, gold_items[g].breakdown) for g, _ in alignment.pairs])
-        result.fn.update([(row(gold_items[g].position), metric, gold_items[g].breakdown) for g in alignment.missed])
-        result.fp.update([(row(pred_items[p].position), metric, pred_items[p].breakdown) for p in alignment.spurious])
-
-    coref = options.args == "coref"
-    for metric, typed in (("ENT-I", False), ("ENT-C", True)):
-        count(metric, units.gold_entity_items(gold, typed), units.pred_entity_items(pred, typed))
-    # Item lists of triggers are parallel to the event lists, so alignment indices are event indices.
-    gold_ti, pred_ti = units.gold_trigger_items(gold, False), units.pred_trigger_items(pred, False)
-    ti = align(gold_ti, pred_ti, options.span)
-    count("TI", gold_ti, pred_ti, ti)
-    for g, p in ti.pairs:
-        result.confusion[(gold.events[g].type, pred.events[p].type)] += 1
-    gold_tc, pred_tc = units.gold_trigger_items(gold, True), units.pred_trigger_items(pred, True)
-    tc = align(gold_tc, pred_tc, options.span)
-    count("TC", gold_tc, pred_tc, tc)
-    for metric, with_role, attached in (("AI", False, False), ("AC", True, False), ("AI+", False, True), ("AC+", True, True)):
-        count(metric, units.gold_argument_items(gold, with_role, attached, coref),
-              units.pred_argument_items(pred, with_role, attached))
-    count("TUPLE", units.gold_tuple_items(gold), units.pred_tuple_items(pred, units.entity_resolver(gold, options.span)))
-    for metric, index in (("FACT", 1), ("MODE", 2)):  # payload: (type, factuality, mode, id)
-        for g, p in tc.pairs:
-            gold_label = gold_tc[g].payload[index] or "none"
-            pred_label = pred_tc[p].payload[index] or "none"
-            r = row(gold_tc[g].position)
-            if gold_label == pred_label:
-                result.tp[(r, metric, gold_label)] += 1
-            else:
-                result.fp[(r, metric, pred_label)] += 1
-                result.fn[(r, metric, gold_label)] += 1
-    gold_event_of = {pred.events[p].id: gold.events[g].id for g, p in tc.pairs}
-    for metric, with_polarity in (("ST", True), ("ST-ID", False)):
-        count(metric, units.gold_stance_items(gold, with_polarity, coref),
-              units.pred_stance_items(pred, with_polarity, gold_event_of))
-    for metrics, n in ((("TI", "TC", "TUPLE"), invalid[0]), (("AI", "AC", "AI+", "AC+"), invalid[1]),
-                       (("ST", "ST-ID"), invalid[2])):
-        for metric in metrics:
-            if n:
-                result.fp[(0, metric, "")] += n
-    return result
 
 
 # --- the corpus ----------------------------------------------------------------------------
@@ -309,7 +200,7 @@ class Report:
 
 
 class CountTable:
-    """Per-document counts as they arrive, kept compact (flat integer arrays), then one numpy table.
+    """Per-document counts as they arrive, kept compact (integer arrays), then one numpy table.
 
     Memory is the count cells (row, column, tp/fp/fn, value), not the documents.
     """
@@ -317,14 +208,21 @@ class CountTable:
     def __init__(self) -> None:
         unlabelled = [(m, "") for m in COUNTED if METRICS[m].breakdown == ""]  # always present, even when empty
         self.columns: dict[tuple[str, str], int] = {column: i for i, column in enumerate(unlabelled)}
-        self.cells: dict[str, array] = {}
+        self.cells: dict[str, np.ndarray] = {}
+
+    def column(self, metric: str, label: str) -> int:
+        """The number of a (metric, label) column, given the first time it is asked for."""
+        return self.columns.setdefault((metric, label), len(self.columns))
 
     def add(self, doc_id: str, doc_score: DocumentScore) -> None:
         cells = array("q")
         for field_index, counter in enumerate((doc_score.tp, doc_score.fp, doc_score.fn)):
             for (row, metric, label), value in counter.items():
-                column = self.columns.setdefault((metric, label), len(self.columns))
-                cells.extend((row, column, field_index, value))
+                cells.extend((row, self.column(metric, label), field_index, value))
+        self.add_cells(doc_id, np.frombuffer(cells, dtype=np.int64).reshape(-1, 4))
+
+    def add_cells(self, doc_id: str, cells: np.ndarray) -> None:
+        """A document's counts as (row, column, field, value) rows; fields are tp, fp, fn."""
         self.cells[doc_id] = cells
 
     def build(self, unit_counts: list[tuple[str, int]]) -> tuple[list[tuple[str, str]], np.ndarray, np.ndarray]:
@@ -333,15 +231,16 @@ class CountTable:
         position = np.empty(len(self.columns), dtype=np.int64)
         for i, column in enumerate(ordered):
             position[self.columns[column]] = i
-        n_rows = sum(n for _, n in unit_counts)
-        table = np.zeros((n_rows, len(ordered), 3), dtype=np.int64)
-        row_doc = np.repeat(np.arange(len(unit_counts), dtype=np.int64), [n for _, n in unit_counts])
-        base = 0
-        for doc_id, n in unit_counts:
-            cells = np.frombuffer(self.cells.get(doc_id, array("q")), dtype=np.int64).reshape(-1, 4)
-            if len(cells):
-                np.add.at(table, (base + cells[:, 0], position[cells[:, 1]], cells[:, 2]), cells[:, 3])
-            base += n
+        sizes = np.array([n for _, n in unit_counts], dtype=np.int64)
+        first_rows = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        table = np.zeros((int(sizes.sum()), len(ordered), 3), dtype=np.int64)
+        row_doc = np.repeat(np.arange(len(unit_counts), dtype=np.int64), sizes)
+        blocks = [(first_row, self.cells[doc_id]) for (doc_id, _), first_row in zip(unit_counts, first_rows.tolist())
+                  if doc_id in self.cells and len(self.cells[doc_id])]
+        if blocks:
+            cells = np.concatenate([block for _, block in blocks])
+            base = np.repeat([first_row for first_row, _ in blocks], [len(block) for _, block in blocks])
+            np.add.at(table, (base + cells[:, 0], position[cells[:, 1]], cells[:, 2]), cells[:, 3])
         return ordered, table, row_doc
 
 
@@ -400,6 +299,7 @@ def score(
     options: ScoringOptions | None = None,
     resampling: ResamplingOptions | None = None,
     rng: np.random.Generator | None = None,
+    vectorise: bool = True,
 ) -> Report:
     """Score predictions against a gold corpus.
 
@@ -411,6 +311,8 @@ def score(
         options: match rules (``ScoringOptions``); defaults: exact spans, mention arguments.
         resampling: bootstrap settings (``ResamplingOptions``); defaults: sentences, 1,000, seed 0, 95 %.
         rng: overrides the generator seeded from ``resampling.seed``.
+        vectorise: count with ``benchmark.vectorised`` where it applies (same counts, faster);
+            ``False`` counts every document with the reference ``score_document``.
         invalid: lenient scoring: per document id, (events, their arguments, stances)
             removed by lenient validation; each counts as a false positive (see
             ``score_document``). Given, it marks the report ``valid:lenient`` in the signature.
@@ -427,26 +329,44 @@ def score(
     any_entities = False
     mappings: set[str] = set()
 
-    def add(doc_id: str, pred: Prediction | None) -> None:
-        doc_score = score_document(gold_by_id[doc_id], pred, options, (invalid or {}).get(doc_id, (0, 0, 0)),
-                                   resampling.unit)
+    batch = vectorised.Batch(options, resampling.unit) if vectorise and vectorised.applies(options) else None
+
+    def record(doc_id: str, doc_score: DocumentScore) -> None:
         counts.add(doc_id, doc_score)
         confusion.update(doc_score.confusion)
         unresolved.extend(f"{doc_id}: {where}" for where in doc_score.unresolved)
 
+    def count_batch() -> None:
+        cells, batch_confusion = batch.count(counts.column)  # type: ignore[union-attr]
+        for doc_id, doc_cells in cells:
+            counts.add_cells(doc_id, doc_cells)
+        confusion.update(batch_confusion)
+
+    def add(doc_id: str, pred: Prediction | None) -> None:
+        removed = (invalid or {}).get(doc_id, (0, 0, 0))
+        if batch is not None and removed == (0, 0, 0) and batch.add(gold_by_id[doc_id], pred):
+            if batch.full:
+                count_batch()
+            return
+        record(doc_id, score_document(gold_by_id[doc_id], pred, options, removed, resampling.unit))
+
+    predicted: set[str] = set()
     for pred in predictions:
         if pred.meta and "type_mapping" in pred.meta:
             mappings.add(str(pred.meta["type_mapping"]))
         if pred.id not in gold_by_id:
             raise UsageError(f"prediction for unknown document {pred.id!r}")
-        if pred.id in counts.cells:
+        if pred.id in predicted:
             raise UsageError(f"two predictions for document {pred.id!r}")
+        predicted.add(pred.id)
         any_entities = any_entities or pred.entities is not None
         add(pred.id, pred)
     doc_ids = gold.ids()
-    missing = [doc_id for doc_id in doc_ids if doc_id not in counts.cells]
+    missing = [doc_id for doc_id in doc_ids if doc_id not in predicted]
     for doc_id in missing:
         add(doc_id, None)
+    if batch is not None:
+        count_batch()
 
     columns, table, row_doc = counts.build(gold.unit_counts(resampling.unit))
     skipped = {}

@@ -11,6 +11,7 @@ documents) run while streaming, so memory stays bounded by one line plus the id 
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import json
 import re
@@ -178,9 +179,9 @@ class Checker:
         self.log.add(Issue(Location(self.path, self.line, field_path), message))
 
     def label(self, field_path: str, value: str | None, allowed: Iterable[str], what: str) -> bool:
-        allowed = list(allowed)
-        if value in allowed:
+        if value in allowed:  # type: ignore[operator]  # every caller passes a container
             return True
+        allowed = list(allowed)
         hint = difflib.get_close_matches(str(value), allowed, n=1)
         suffix = f"; did you mean {hint[0]!r}?" if hint else f" (allowed: {', '.join(allowed)})"
         self.problem(field_path, f"unknown {what} {value!r}{suffix}")
@@ -234,19 +235,39 @@ class Checker:
             return False
         return True
 
-    def unique_id(self, field_path: str, ident: str, seen: dict[str, str]) -> None:
-        if not ident.strip():
-            self.problem(field_path, "empty id")
-        elif not ident.isprintable():
-            self.problem(field_path, f"id {ident!r} contains control characters")
-        elif ident in seen:
-            self.problem(field_path, f"duplicate id {ident!r} (first used at {seen[ident]})")
+    def unique_id(self, layer: str, index: int, ident: str, seen: dict[str, str]) -> None:
+        """``layer[index].id`` must be a printable, non-empty id not used before in the record."""
+        if ident in seen or not ident.strip() or not ident.isprintable():
+            field_path = f"{layer}[{index}].id"
+            if not ident.strip():
+                self.problem(field_path, "empty id")
+            elif not ident.isprintable():
+                self.problem(field_path, f"id {ident!r} contains control characters")
+            else:
+                self.problem(field_path, f"duplicate id {ident!r} (first used at {seen[ident]})")
         else:
-            seen[ident] = field_path
+            seen[ident] = f"{layer}[{index}].id"
+
+
+def _gold_span_ok(span: Span, text: str) -> bool:
+    """The passing case of ``Checker.gold_span``, cheap enough to try first on every span."""
+    start, end = span.start, span.end
+    return (0 <= start < end <= len(text) and text[start:end] == span.text
+            and not text[start].isspace() and not text[end - 1].isspace())
+
+
+def _pred_span_ok(span: PredSpan, text: str) -> bool:
+    """The passing case of ``Checker.pred_span`` for a span with offsets."""
+    start, end = span.start, span.end
+    return (start is not None and end is not None and 0 <= start < end <= len(text)
+            and (span.text is None or text[start:end] == span.text))
 
 
 def check_document(doc: Document, labels: LabelSet, checker: Checker) -> None:
-    """Every rule of FORMAT.md for a gold document."""
+    """Every rule of FORMAT.md for a gold document.
+
+    Each check tries the passing case first and builds a field path only for a problem.
+    """
     text = doc.text
     if not doc.id.strip() or not doc.id.isprintable():
         checker.problem("id", f"document id {doc.id!r} is empty or contains control characters")
@@ -258,47 +279,47 @@ def check_document(doc: Document, labels: LabelSet, checker: Checker) -> None:
     mentions: dict[tuple[int, int], str] = {}
     entities: dict[str, Entity] = {}
     for i, entity in enumerate(doc.entities):
-        where = f"entities[{i}]"
-        checker.unique_id(f"{where}.id", entity.id, ids)
+        checker.unique_id("entities", i, entity.id, ids)
         entities.setdefault(entity.id, entity)
-        checker.label(f"{where}.type", entity.type, labels.entity_types, "entity type")
+        if entity.type not in labels.entity_types:
+            checker.label(f"entities[{i}].type", entity.type, labels.entity_types, "entity type")
         if not entity.mentions:
-            checker.problem(f"{where}.mentions", "an entity needs at least one mention")
+            checker.problem(f"entities[{i}].mentions", "an entity needs at least one mention")
         for j, mention in enumerate(entity.mentions):
-            if not checker.gold_span(f"{where}.mentions[{j}]", mention, text):
+            if not (_gold_span_ok(mention, text) or checker.gold_span(f"entities[{i}].mentions[{j}]", mention, text)):
                 continue
             key = (mention.start, mention.end)
             owner = mentions.get(key)
             if owner is not None:
                 checker.problem(
-                    f"{where}.mentions[{j}]",
+                    f"entities[{i}].mentions[{j}]",
                     f"mention [{mention.start}, {mention.end}) is already a mention of {owner}",
                 )
             mentions[key] = entity.id
     events = {event.id for event in doc.events}
     for i, event in enumerate(doc.events):
-        where = f"events[{i}]"
-        checker.unique_id(f"{where}.id", event.id, ids)
-        if checker.label(f"{where}.type", event.type, labels.event_types, "event type"):
-            _check_mode(checker, where, event.type, event.mode, labels)
-        checker.label(f"{where}.factuality", event.factuality, labels.factuality, "factuality")
-        checker.gold_span(f"{where}.trigger", event.trigger, text)
+        checker.unique_id("events", i, event.id, ids)
+        _check_event_labels(checker, i, event.type, event.mode, event.factuality, labels)
+        if not _gold_span_ok(event.trigger, text):
+            checker.gold_span(f"events[{i}].trigger", event.trigger, text)
         if event.coref is not None and not event.coref.strip():
-            checker.problem(f"{where}.coref", "empty coref id")
+            checker.problem(f"events[{i}].coref", "empty coref id")
         seen_args: set[tuple[str, int, int]] = set()
         for j, argument in enumerate(event.arguments):
-            arg_where = f"{where}.arguments[{j}]"
-            checker.label(f"{arg_where}.role", argument.role, labels.roles, "role")
-            if not checker.gold_span(f"{arg_where}.span", argument.span, text):
+            span = argument.span
+            if argument.role not in labels.roles:
+                checker.label(f"events[{i}].arguments[{j}].role", argument.role, labels.roles, "role")
+            if not (_gold_span_ok(span, text) or checker.gold_span(f"events[{i}].arguments[{j}].span", span, text)):
                 continue
-            _check_mention_of(checker, arg_where, argument.entity, argument.span, entities, mentions)
-            key = (argument.role, argument.span.start, argument.span.end)
+            if mentions.get((span.start, span.end)) != argument.entity:
+                _check_mention_of(checker, f"events[{i}].arguments[{j}]", argument.entity, span, entities, mentions)
+            key = (argument.role, span.start, span.end)
             if key in seen_args:
-                checker.problem(arg_where, f"duplicate argument ({argument.role}, {argument.span.text!r})")
+                checker.problem(f"events[{i}].arguments[{j}]", f"duplicate argument ({argument.role}, {span.text!r})")
             seen_args.add(key)
     for i, stance in enumerate(doc.stances):
         where = f"stances[{i}]"
-        checker.unique_id(f"{where}.id", stance.id, ids)
+        checker.unique_id("stances", i, stance.id, ids)
         if checker.gold_span(f"{where}.holder.span", stance.holder.span, text):
             _check_mention_of(checker, f"{where}.holder", stance.holder.entity, stance.holder.span, entities, mentions)
         target = stance.target
@@ -318,18 +339,36 @@ def check_document(doc: Document, labels: LabelSet, checker: Checker) -> None:
             checker.gold_span(f"{where}.evidence[{j}]", span, text)
 
 
+def _check_event_labels(checker: Checker, index: int, event_type: str, mode: str | None, factuality: str,
+                        labels: LabelSet) -> None:
+    """Type, mode (one the type allows, or none) and factuality of ``events[index]``."""
+    if event_type in labels.event_types:
+        if mode is not None:
+            _check_mode(checker, f"events[{index}]", event_type, mode, labels)
+    else:
+        checker.label(f"events[{index}].type", event_type, labels.event_types, "event type")
+    if factuality not in labels.factuality:
+        checker.label(f"events[{index}].factuality", factuality, labels.factuality, "factuality")
+
+
 def _check_segmentation(doc: Document, checker: Checker) -> None:
     for name, spans in (("paragraphs", doc.paragraphs), ("sentences", doc.sentences)):
         if not spans:
             checker.problem(name, f"a gold document needs at least one of its {name}")
         previous_end = 0
         for i, span in enumerate(spans):
-            if not checker.gold_span(f"{name}[{i}]", span, doc.text):
+            if not (_gold_span_ok(span, doc.text) or checker.gold_span(f"{name}[{i}]", span, doc.text)):
                 continue
             if span.start < previous_end:
                 checker.problem(f"{name}[{i}]", f"overlaps or precedes the previous one (starts at {span.start} < {previous_end})")
             previous_end = max(previous_end, span.end)
+    paragraph_starts = [p.start for p in doc.paragraphs]
     for i, sentence in enumerate(doc.sentences):
+        # With paragraphs in order, the one starting last at or before the sentence is the only
+        # candidate; out-of-order paragraphs (reported above) fall through to the full search.
+        k = bisect.bisect_right(paragraph_starts, sentence.start) - 1
+        if k >= 0 and sentence.end <= doc.paragraphs[k].end:
+            continue
         if not any(p.start <= sentence.start and sentence.end <= p.end for p in doc.paragraphs):
             checker.problem(f"sentences[{i}]", f"[{sentence.start}, {sentence.end}) is not inside one paragraph")
 
@@ -364,28 +403,30 @@ def check_prediction(pred: Prediction, gold: Document, labels: LabelSet, checker
         for i, span in enumerate(spans or ()):
             checker.pred_span(f"{name}[{i}]", span, text)
     for i, entity in enumerate(pred.entities or ()):
-        where = f"entities[{i}]"
-        checker.unique_id(f"{where}.id", entity.id, ids)
-        checker.label(f"{where}.type", entity.type, labels.entity_types, "entity type")
+        checker.unique_id("entities", i, entity.id, ids)
+        if entity.type not in labels.entity_types:
+            checker.label(f"entities[{i}].type", entity.type, labels.entity_types, "entity type")
         if not entity.mentions:
-            checker.problem(f"{where}.mentions", "an entity needs at least one mention")
+            checker.problem(f"entities[{i}].mentions", "an entity needs at least one mention")
         for j, mention in enumerate(entity.mentions):
-            checker.pred_span(f"{where}.mentions[{j}]", mention, text)
+            if not _pred_span_ok(mention, text):
+                checker.pred_span(f"entities[{i}].mentions[{j}]", mention, text)
     events = {event.id for event in pred.events}
     for i, event in enumerate(pred.events):
-        where = f"events[{i}]"
-        checker.unique_id(f"{where}.id", event.id, ids)
-        if checker.label(f"{where}.type", event.type, labels.event_types, "event type"):
-            _check_mode(checker, where, event.type, event.mode, labels)
-        checker.label(f"{where}.factuality", event.factuality, labels.factuality, "factuality")
-        checker.pred_span(f"{where}.trigger", event.trigger, text)
-        _check_sentence(checker, where, event.sentence, n_sentences)
+        checker.unique_id("events", i, event.id, ids)
+        _check_event_labels(checker, i, event.type, event.mode, event.factuality, labels)
+        if not _pred_span_ok(event.trigger, text):
+            checker.pred_span(f"events[{i}].trigger", event.trigger, text)
+        if event.sentence is not None:
+            _check_sentence(checker, f"events[{i}]", event.sentence, n_sentences)
         for j, argument in enumerate(event.arguments):
-            checker.label(f"{where}.arguments[{j}].role", argument.role, labels.roles, "role")
-            checker.pred_span(f"{where}.arguments[{j}].span", argument.span, text)
+            if argument.role not in labels.roles:
+                checker.label(f"events[{i}].arguments[{j}].role", argument.role, labels.roles, "role")
+            if not _pred_span_ok(argument.span, text):
+                checker.pred_span(f"events[{i}].arguments[{j}].span", argument.span, text)
     for i, stance in enumerate(pred.stances):
         where = f"stances[{i}]"
-        checker.unique_id(f"{where}.id", stance.id, ids)
+        checker.unique_id("stances", i, stance.id, ids)
         checker.pred_span(f"{where}.holder.span", stance.holder.span, text)
         target = stance.target
         if (target.span is None) == (target.event is None):

@@ -1,0 +1,367 @@
+"""The reference counts, computed for many documents at once with numpy (default match rules).
+
+Under exact spans and mention arguments, with every predicted span placed and each trigger
+span used by one event per side, two items of a metric agree exactly when their integer keys
+are equal, so matching a batch of documents is a multiset intersection: within each key, the
+first min(#gold, #predicted) items of each side in (position, record) order are the pairs,
+as ``benchmark.match.align`` pairs equal keys. A ``Batch`` turns documents into key columns
+and counts every metric with a few sorts. It returns exactly what
+``document_counts.score_document`` (the definition) counts; tests/test_vectorised.py checks
+that they agree, cell by cell, on random corpora.
+
+Stance targets that are events become the coreference cluster of the gold event their
+predicted event was aligned with (TC), so an event target is a key too; items of one key
+share their holder span, hence their position and row, whichever pairs are chosen.
+
+A document is left to the reference when the shortcut would not be exact: two events of one
+side share a trigger span (their pairing depends on attributes), a predicted span could not
+be placed in the text, predicted event ids repeat, or the text is longer than ``MAX_OFFSET``.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import Counter
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from benchmark.document_counts import unit_starts
+from benchmark.model import Document, Prediction
+from benchmark.textalign import resolve_prediction
+
+if TYPE_CHECKING:
+    from benchmark.scorer import ScoringOptions
+
+OFFSET_BITS = 21
+MAX_OFFSET = 1 << OFFSET_BITS  # offsets and document indices are packed into int64 keys
+BATCH_ITEMS = 100_000  # gold items (triggers, arguments, mentions) held before a batch is counted
+METRICS = ("ENT-I", "ENT-C", "TI", "TC", "AI", "AC", "AI+", "AC+", "TUPLE", "FACT", "MODE", "ST", "ST-ID")
+TP, FP, FN = 0, 1, 2
+EVENT_TARGET, SPAN_TARGET = 0, 1
+
+
+def applies(options: ScoringOptions) -> bool:
+    """Whether the match rules are the ones this module reproduces."""
+    return (options.span, options.args, options.compat) == ("exact", "mention", "none")
+
+
+class _Vocabulary(dict):
+    """Label name -> small integer, numbering a name the first time it is looked up; ``names`` inverts it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+
+    def __missing__(self, name: str) -> int:
+        self[name] = len(self.names)
+        self.names.append(name)
+        return self[name]
+
+
+class _Columns:
+    """Rows of integers appended flat (``array``: no object per row), read back as an (n, width) matrix."""
+
+    def __init__(self, width: int):
+        self.width, self.values = width, array("q")
+
+    def __len__(self) -> int:
+        return len(self.values) // self.width
+
+    def matrix(self) -> np.ndarray:
+        return np.frombuffer(self.values, dtype=np.int64).reshape(-1, self.width) if self.values else \
+            np.zeros((0, self.width), dtype=np.int64)
+
+
+class _Side:
+    """Key columns of one side (gold or predicted) of a batch, appended document by document."""
+
+    def __init__(self) -> None:
+        self.triggers = _Columns(7)  # doc, start, end, type, factuality, mode, cluster (gold) / 0
+        self.arguments = _Columns(7)  # doc, type, trigger start, trigger end, role, start, end
+        self.mentions = _Columns(4)  # doc, start, end, entity type
+        self.tuples = _Columns(4)  # doc, tuple label, type, position
+        self.stances = _Columns(7)  # doc, holder start, holder end, target kind, a, b, polarity
+
+
+class Batch:
+    """Documents waiting to be counted together; ``add`` refuses one the shortcut cannot count exactly."""
+
+    def __init__(self, options: ScoringOptions, unit: str):
+        self.options, self.unit = options, unit
+        self.code = _Vocabulary()
+        self.code[""]  # label 0: the unlabelled column
+        self.tuple_labels = _Vocabulary()
+        self.clear()
+
+    def clear(self) -> None:
+        self.gold, self.pred = _Side(), _Side()
+        self.ids: list[str] = []
+        self.unit_starts = array("q")  # (doc << 32) | unit start, in document order
+        self.first_row = array("q")  # index into unit_starts of each document's first unit
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def full(self) -> bool:
+        gold = self.gold
+        return len(gold.triggers) + len(gold.arguments) + len(gold.mentions) >= BATCH_ITEMS
+
+    def add(self, gold: Document, pred: Prediction | None) -> bool:
+        """Take a document (``pred=None``: nothing predicted), or return False to leave it to the reference."""
+        if len(gold.text) >= MAX_OFFSET or len(self.ids) >= MAX_OFFSET - 1:
+            return False
+        pred = pred if pred is not None else Prediction(id=gold.id)
+        pred, unresolved = resolve_prediction(pred, gold)
+        if unresolved or not _unique_triggers(gold.events) or not _unique_triggers(pred.events):
+            return False
+        if pred.stances and len({e.id for e in pred.events}) != len(pred.events):
+            return False
+        d = len(self.ids)
+        self.ids.append(gold.id)
+        self.first_row.append(len(self.unit_starts))
+        self.unit_starts.extend((d << 32) | start for start in unit_starts(gold, self.unit))
+        self._add_gold(d, gold)
+        self._add_pred(d, gold, pred)
+        return True
+
+    def _add_gold(self, d: int, gold: Document) -> None:
+        code, side = self.code, self.gold
+        for entity in gold.entities:
+            entity_type = code[entity.type]
+            for m in entity.mentions:
+                side.mentions.values.extend((d, m.start, m.end, entity_type))
+        # an event's cluster: the row of the first event of its coreference cluster (its own row without one)
+        cluster_of: dict[str, int] = {}
+        first_of_cluster: dict[str, int] = {}
+        row = len(side.triggers)
+        for event in gold.events:
+            trigger, event_type = event.trigger, code[event.type]
+            cluster = row if event.coref is None else first_of_cluster.setdefault(event.coref, row)
+            if gold.stances:
+                cluster_of[event.id] = cluster
+            side.triggers.values.extend((d, trigger.start, trigger.end, event_type, code[event.factuality],
+                                         code[event.mode or "none"], cluster))
+            row += 1
+            actors, recipients = [], []
+            for a in event.arguments:
+                side.arguments.values.extend((d, event_type, trigger.start, trigger.end, code[a.role], a.span.start,
+                                              a.span.end))
+                if a.role == "actor":
+                    actors.append(a.entity)
+                elif a.role == "recipient":
+                    recipients.append(a.entity)
+            label = self.tuple_labels[(event.type, _canonical(actors), _canonical(recipients))]
+            side.tuples.values.extend((d, label, event_type, trigger.start))
+        for stance in gold.stances:
+            holder, target = stance.holder.span, stance.target
+            if target.event is not None:
+                kind, a, b = EVENT_TARGET, cluster_of[target.event], 0
+            else:
+                kind, a, b = SPAN_TARGET, target.span.start, target.span.end  # type: ignore[union-attr]
+            side.stances.values.extend((d, holder.start, holder.end, kind, a, b, code[stance.polarity]))
+
+    def _add_pred(self, d: int, gold: Document, pred: Prediction) -> None:
+        code, side = self.code, self.pred
+        for entity in pred.entities or ():
+            entity_type = code[entity.type]
+            for m in entity.mentions:
+                side.mentions.values.extend((d, m.start, m.end, entity_type))  # type: ignore[arg-type]
+        entity_of = {(m.start, m.end): e.id for e in gold.entities for m in e.mentions}
+        first_event = len(side.triggers)
+        for event in pred.events:
+            trigger, event_type = event.trigger, code[event.type]
+            side.triggers.values.extend((d, trigger.start, trigger.end, event_type, code[event.factuality],  # type: ignore[arg-type]
+                                         code[event.mode or "none"], 0))
+            actors, recipients = [], []
+            for a in event.arguments:
+                span = a.span
+                side.arguments.values.extend((d, event_type, trigger.start, trigger.end, code[a.role], span.start,  # type: ignore[arg-type]
+                                              span.end))
+                if a.role in ("actor", "recipient"):  # the gold entity mentioned there, as units.entity_resolver
+                    key = (span.start, span.end)
+                    (actors if a.role == "actor" else recipients).append(entity_of.get(key) or f"unmatched:{key[0]}-{key[1]}")  # type: ignore[arg-type]
+            label = self.tuple_labels[(event.type, _canonical(actors), _canonical(recipients))]
+            side.tuples.values.extend((d, label, event_type, trigger.start))  # type: ignore[arg-type]
+        event_row = {event.id: first_event + i for i, event in enumerate(pred.events)} if pred.stances else {}
+        for stance in pred.stances:
+            holder, target = stance.holder.span, stance.target
+            if target.event is not None:
+                kind, a, b = EVENT_TARGET, event_row.get(target.event, -1), 0
+            else:
+                kind, a, b = SPAN_TARGET, target.span.start, target.span.end  # type: ignore[union-attr]
+            side.stances.values.extend((d, holder.start, holder.end, kind, a, b, code[stance.polarity]))  # type: ignore[arg-type]
+
+    # --- counting ----------------------------------------------------------------------------
+
+    def count(self, column: Callable[[str, str], int]) -> tuple[list[tuple[str, np.ndarray]], Counter]:
+        """Each document's count cells (row, column, field, value; ``column(metric, label)`` numbers
+        the columns), in the order added, and the batch's type confusion; then the batch is empty."""
+        cells: list[np.ndarray] = []  # columns: doc, row, metric, label, field
+        confusion: Counter = Counter()
+        if self.ids:
+            tc_pairs = self._count_triggers(cells, confusion)
+            self._count_arguments(cells)
+            self._count_mentions(cells)
+            self._count_tuples(cells)
+            self._count_stances(cells, tc_pairs)
+        result = self._per_document(cells, column)
+        self.clear()
+        return result, confusion
+
+    def _rows(self, docs: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """Each item's row in its document (the unit holding its position; 0 before the first)."""
+        if self.unit == "doc" or not len(docs):
+            return np.zeros(len(docs), dtype=np.int64)
+        starts = np.frombuffer(self.unit_starts, dtype=np.int64)
+        first = np.frombuffer(self.first_row, dtype=np.int64)[docs]
+        return np.maximum(np.searchsorted(starts, (docs << 32) | positions, side="right") - 1 - first, 0)
+
+    def _count_triggers(self, cells: list[np.ndarray], confusion: Counter) -> tuple[np.ndarray, np.ndarray]:
+        """TI, TC, FACT, MODE and the type confusion; returns the TC pairs (gold, predicted trigger rows)."""
+        gold, pred = self.gold.triggers.matrix(), self.pred.triggers.matrix()
+        gold_rows, pred_rows = self._rows(gold[:, 0], gold[:, 1]), self._rows(pred[:, 0], pred[:, 1])
+        _, gi, pi = np.intersect1d(_span_key(gold, 0, 1, 2), _span_key(pred, 0, 1, 2), assume_unique=True,
+                                   return_indices=True)
+        names = self.code.names
+        confusion.update(zip([names[t] for t in gold[gi, 3].tolist()], [names[t] for t in pred[pi, 3].tolist()]))
+        unlabelled = np.zeros(max(len(gold), len(pred)), dtype=np.int64)
+        _tally(cells, "TI", gold[:, 0], gold_rows, unlabelled[:len(gold)], pred[:, 0], pred_rows,
+               unlabelled[:len(pred)], gi, pi)
+        same_type = gold[gi, 3] == pred[pi, 3]
+        gi, pi = gi[same_type], pi[same_type]
+        _tally(cells, "TC", gold[:, 0], gold_rows, gold[:, 3], pred[:, 0], pred_rows, pred[:, 3], gi, pi)
+        for metric, column in (("FACT", 4), ("MODE", 5)):
+            gold_label, pred_label = gold[gi, column], pred[pi, column]
+            agree = gold_label == pred_label
+            docs, rows = gold[gi, 0], gold_rows[gi]
+            cells.append(_cells(docs[agree], rows[agree], metric, gold_label[agree], TP))
+            cells.append(_cells(docs[~agree], rows[~agree], metric, pred_label[~agree], FP))
+            cells.append(_cells(docs[~agree], rows[~agree], metric, gold_label[~agree], FN))
+        return gi, pi
+
+    def _count_arguments(self, cells: list[np.ndarray]) -> None:
+        gold, pred = self.gold.arguments.matrix(), self.pred.arguments.matrix()
+        both = np.concatenate([gold, pred])
+        argument = _dense(_span_key(both, 0, 5, 6))
+        trigger_and_argument = _dense(_dense(_span_key(both, 0, 2, 3)) * (argument.max(initial=0) + 1) + argument)
+        event_type, role, n_labels = both[:, 1], both[:, 4], len(self.code)
+        for metric, key in (("AI", argument * n_labels + event_type),
+                            ("AC", (argument * n_labels + event_type) * n_labels + role),
+                            ("AI+", trigger_and_argument * n_labels + event_type),
+                            ("AC+", (trigger_and_argument * n_labels + event_type) * n_labels + role)):
+            breakdown = role if metric in ("AC", "AC+") else event_type
+            self._match(cells, metric, key, both[:, 0], both[:, 2], breakdown, len(gold))
+
+    def _count_mentions(self, cells: list[np.ndarray]) -> None:
+        both = np.concatenate([self.gold.mentions.matrix(), self.pred.mentions.matrix()])
+        span, entity_type = _dense(_span_key(both, 0, 1, 2)), both[:, 3]
+        n_gold = len(self.gold.mentions)
+        self._match(cells, "ENT-I", span, both[:, 0], both[:, 1], np.zeros(len(both), np.int64), n_gold)
+        self._match(cells, "ENT-C", span * len(self.code) + entity_type, both[:, 0], both[:, 1], entity_type, n_gold)
+
+    def _count_tuples(self, cells: list[np.ndarray]) -> None:
+        both = np.concatenate([self.gold.tuples.matrix(), self.pred.tuples.matrix()])
+        key = (both[:, 0] << 40) | both[:, 1]
+        self._match(cells, "TUPLE", key, both[:, 0], both[:, 3], both[:, 2], len(self.gold.tuples))
+
+    def _count_stances(self, cells: list[np.ndarray], tc_pairs: tuple[np.ndarray, np.ndarray]) -> None:
+        gold, pred = self.gold.stances.matrix(), self.pred.stances.matrix()
+        if not len(gold) and not len(pred):
+            return
+        # a predicted event target becomes the cluster of the gold event TC aligned it with;
+        # an unaligned (or unknown) one a number no gold target has
+        gi, pi = tc_pairs
+        cluster_of_pred = np.full(len(self.pred.triggers) + 1, -1, dtype=np.int64)
+        cluster_of_pred[pi] = self.gold.triggers.matrix()[gi, 6]
+        pred_targets = pred[:, 4].copy()
+        events = pred[:, 3] == EVENT_TARGET
+        pred_targets[events] = cluster_of_pred[pred[events, 4]]
+        unaligned = events & (pred_targets < 0)
+        pred_targets[unaligned] = len(self.gold.triggers) + np.arange(unaligned.sum())  # past every gold row
+        both = np.concatenate([gold, pred])
+        targets = np.concatenate([gold[:, 4], pred_targets])
+        is_event = both[:, 3] == EVENT_TARGET
+        target = np.where(is_event, -1 - targets, _span_key(np.column_stack([both[:, 0], targets, both[:, 5]]), 0, 1, 2))
+        holder_and_target = _dense(_dense(_span_key(both, 0, 1, 2)) * (len(both) + 1) + _dense(target))
+        polarity = both[:, 6]
+        self._match(cells, "ST", holder_and_target * len(self.code) + polarity, both[:, 0], both[:, 1], polarity, len(gold))
+        self._match(cells, "ST-ID", holder_and_target, both[:, 0], both[:, 1], np.zeros(len(both), np.int64), len(gold))
+
+    def _match(self, cells: list[np.ndarray], metric: str, key: np.ndarray, docs: np.ndarray, positions: np.ndarray,
+               breakdown: np.ndarray, n_gold: int) -> None:
+        """Multiset matching of one metric's items: gold items are the first ``n_gold``, predictions the rest.
+
+        Within a key, the first min(#gold, #predicted) items of each side in (position,
+        record) order are pairs: ``align``'s content-order pairing of equal keys.
+        """
+        group = _dense(key)
+        is_gold = np.arange(len(key)) < n_gold
+        n_groups = int(group.max(initial=-1)) + 1
+        quota = np.minimum(np.bincount(group[is_gold], minlength=n_groups),
+                           np.bincount(group[~is_gold], minlength=n_groups))
+        order = np.lexsort((positions, ~is_gold, group))  # by group, gold first, then position, then record
+        run = group[order] * 2 + (~is_gold[order])
+        rank = np.empty(len(key), dtype=np.int64)
+        rank[order] = np.arange(len(key)) - np.searchsorted(run, run, side="left")
+        matched = rank < quota[group]
+        rows = self._rows(docs, positions)
+        for index, field in ((is_gold & matched, TP), (is_gold & ~matched, FN), (~is_gold & ~matched, FP)):
+            cells.append(_cells(docs[index], rows[index], metric, breakdown[index], field))
+
+    def _per_document(self, cells: list[np.ndarray], column: Callable[[str, str], int]) -> list[tuple[str, np.ndarray]]:
+        """Sum equal cells; split them by document as (row, column, field, value)."""
+        table = np.concatenate(cells) if cells else np.zeros((0, 5), dtype=np.int64)
+        sizes = [int(table[:, i].max(initial=0)) + 1 for i in range(5)]
+        sizes[0] = max(sizes[0], len(self.ids))
+        if np.prod(np.array(sizes, dtype=float)) < 2.0**62:  # one int64 code per cell: a 1-d sort
+            unique, values = np.unique(np.ravel_multi_index(tuple(table.T), sizes), return_counts=True)
+            summed = np.column_stack(np.unravel_index(unique, sizes))
+        else:
+            summed, values = np.unique(table, axis=0, return_counts=True)
+        metric_label = summed[:, 2] * sizes[3] + summed[:, 3]
+        column_of = {int(code): column(METRICS[code // sizes[3]], self.code.names[code % sizes[3]])
+                     for code in np.unique(metric_label)}
+        columns = np.array([column_of[int(c)] for c in metric_label], dtype=np.int64) if len(summed) else \
+            np.zeros(0, dtype=np.int64)
+        out = np.column_stack([summed[:, 1], columns, summed[:, 4], values]).astype(np.int64)
+        bounds = np.searchsorted(summed[:, 0], np.arange(len(self.ids) + 1))
+        return [(doc_id, out[bounds[d]:bounds[d + 1]]) for d, doc_id in enumerate(self.ids)]
+
+
+def _canonical(entities: list[str]) -> tuple[str, ...]:
+    """A set of entity ids as a sorted tuple (``units``' tuple labels)."""
+    return tuple(sorted(set(entities))) if len(entities) > 1 else tuple(entities)
+
+
+def _unique_triggers(events) -> bool:
+    return len({(e.trigger.start, e.trigger.end) for e in events}) == len(events)
+
+
+def _span_key(table: np.ndarray, doc: int, start: int, end: int) -> np.ndarray:
+    return (table[:, doc] << (2 * OFFSET_BITS)) | (table[:, start] << OFFSET_BITS) | table[:, end]
+
+
+def _dense(key: np.ndarray) -> np.ndarray:
+    """Keys renumbered 0..k-1 (equal keys, equal numbers), so that products of them stay small."""
+    return np.unique(key, return_inverse=True)[1].reshape(-1).astype(np.int64)
+
+
+def _tally(cells: list[np.ndarray], metric: str, gold_docs, gold_rows, gold_labels, pred_docs, pred_rows, pred_labels,
+           gold_paired: np.ndarray, pred_paired: np.ndarray) -> None:
+    """Cells of a one-to-one alignment given as paired indices: tp and fn on gold rows, fp on predicted ones."""
+    gold_hit = np.zeros(len(gold_docs), dtype=bool)
+    gold_hit[gold_paired] = True
+    pred_hit = np.zeros(len(pred_docs), dtype=bool)
+    pred_hit[pred_paired] = True
+    cells.append(_cells(gold_docs[gold_hit], gold_rows[gold_hit], metric, gold_labels[gold_hit], TP))
+    cells.append(_cells(gold_docs[~gold_hit], gold_rows[~gold_hit], metric, gold_labels[~gold_hit], FN))
+    cells.append(_cells(pred_docs[~pred_hit], pred_rows[~pred_hit], metric, pred_labels[~pred_hit], FP))
+
+
+def _cells(docs: np.ndarray, rows: np.ndarray, metric: str, labels: np.ndarray, field: int) -> np.ndarray:
+    n = len(docs)
+    return np.column_stack([docs, rows, np.full(n, METRICS.index(metric), np.int64), labels,
+                            np.full(n, field, np.int64)]).astype(np.int64, copy=False)
