@@ -22,7 +22,7 @@ from benchmark.loader import Corpus, GoldIndex
 from benchmark.document_counts import DocumentScore, score_document
 from benchmark.match import SPAN_RULES
 from benchmark.metrics import COUNTED, F_AVG_POLARITIES, METRICS
-from benchmark.model import Prediction
+from benchmark.model import Document, Prediction
 from benchmark.resampling import percentile_interval, resample_weights, resampled_sums
 from benchmark.signature import Signature
 
@@ -291,6 +291,63 @@ def _statistics(columns: list[tuple[str, str]], zero_division: float, drop_undef
     return compute
 
 
+class Tally:
+    """Counting documents one by one: the count table, the type confusion, unresolved spans, notes.
+
+    ``add`` counts a document with ``benchmark.vectorised`` where it applies (in batches,
+    same counts) and with the reference ``score_document`` otherwise; ``finish`` counts what
+    is still batched. Tallies of disjoint documents ``merge`` (parallel scoring).
+    """
+
+    def __init__(self, options: ScoringOptions, unit: str, vectorise: bool = True):
+        self.options, self.unit = options, unit
+        self.counts = CountTable()
+        self.confusion: Counter = Counter()
+        self.unresolved: list[str] = []
+        self.mappings: set[str] = set()  # digests of type mappings the predictions were converted with
+        self.any_entities = False  # whether any prediction has an entity layer
+        self.batch = vectorised.Batch(options, unit) if vectorise and vectorised.applies(options) else None
+
+    def add(self, gold: Document, pred: Prediction | None, removed: tuple[int, int, int] = (0, 0, 0)) -> None:
+        """Count one document (``pred=None``: nothing predicted); ``removed``: see ``score_document``."""
+        if pred is not None:
+            if pred.meta and "type_mapping" in pred.meta:
+                self.mappings.add(str(pred.meta["type_mapping"]))
+            self.any_entities = self.any_entities or pred.entities is not None
+        if self.batch is not None and removed == (0, 0, 0) and self.batch.add(gold, pred):
+            if self.batch.full:
+                self._count_batch()
+            return
+        doc_score = score_document(gold, pred, self.options, removed, self.unit)
+        self.counts.add(gold.id, doc_score)
+        self.confusion.update(doc_score.confusion)
+        self.unresolved.extend(f"{gold.id}: {where}" for where in doc_score.unresolved)
+
+    def finish(self) -> "Tally":
+        if self.batch is not None:
+            self._count_batch()
+            self.batch = None
+        return self
+
+    def _count_batch(self) -> None:
+        cells, confusion = self.batch.count(self.counts.column)  # type: ignore[union-attr]
+        for doc_id, doc_cells in cells:
+            self.counts.add_cells(doc_id, doc_cells)
+        self.confusion.update(confusion)
+
+    def merge(self, other: "Tally") -> None:
+        """Add the counts of another finished tally of other documents."""
+        number = np.array([self.counts.column(*column) for column in other.counts.columns], dtype=np.int64)
+        for doc_id, cells in other.counts.cells.items():
+            renumbered = cells.copy()
+            renumbered[:, 1] = number[cells[:, 1]]
+            self.counts.add_cells(doc_id, renumbered)
+        self.confusion.update(other.confusion)
+        self.unresolved.extend(other.unresolved)
+        self.mappings |= other.mappings
+        self.any_entities = self.any_entities or other.any_entities
+
+
 def score(
     gold: Corpus | GoldIndex,
     predictions: Iterable[Prediction],
@@ -323,61 +380,35 @@ def score(
     options = options or ScoringOptions()
     resampling = (resampling or ResamplingOptions()).resolved(len(gold))
     gold_by_id = gold.by_id()
-    counts = CountTable()
-    confusion: Counter = Counter()
-    unresolved: list[str] = []
-    any_entities = False
-    mappings: set[str] = set()
-
-    batch = vectorised.Batch(options, resampling.unit) if vectorise and vectorised.applies(options) else None
-
-    def record(doc_id: str, doc_score: DocumentScore) -> None:
-        counts.add(doc_id, doc_score)
-        confusion.update(doc_score.confusion)
-        unresolved.extend(f"{doc_id}: {where}" for where in doc_score.unresolved)
-
-    def count_batch() -> None:
-        cells, batch_confusion = batch.count(counts.column)  # type: ignore[union-attr]
-        for doc_id, doc_cells in cells:
-            counts.add_cells(doc_id, doc_cells)
-        confusion.update(batch_confusion)
-
-    def add(doc_id: str, pred: Prediction | None) -> None:
-        removed = (invalid or {}).get(doc_id, (0, 0, 0))
-        if batch is not None and removed == (0, 0, 0) and batch.add(gold_by_id[doc_id], pred):
-            if batch.full:
-                count_batch()
-            return
-        record(doc_id, score_document(gold_by_id[doc_id], pred, options, removed, resampling.unit))
-
+    tally = Tally(options, resampling.unit, vectorise)
     predicted: set[str] = set()
     for pred in predictions:
-        if pred.meta and "type_mapping" in pred.meta:
-            mappings.add(str(pred.meta["type_mapping"]))
         if pred.id not in gold_by_id:
             raise UsageError(f"prediction for unknown document {pred.id!r}")
         if pred.id in predicted:
             raise UsageError(f"two predictions for document {pred.id!r}")
         predicted.add(pred.id)
-        any_entities = any_entities or pred.entities is not None
-        add(pred.id, pred)
+        tally.add(gold_by_id[pred.id], pred, (invalid or {}).get(pred.id, (0, 0, 0)))
     doc_ids = gold.ids()
     missing = [doc_id for doc_id in doc_ids if doc_id not in predicted]
     for doc_id in missing:
-        add(doc_id, None)
-    if batch is not None:
-        count_batch()
+        tally.add(gold_by_id[doc_id], None, (invalid or {}).get(doc_id, (0, 0, 0)))
+    signature = Signature.build(gold.labels, gold.digest, options, resampling, lenient=invalid is not None)
+    return build_report(tally.finish(), gold.unit_counts(resampling.unit), missing, signature, resampling, rng)
 
-    columns, table, row_doc = counts.build(gold.unit_counts(resampling.unit))
+
+def build_report(tally: Tally, unit_counts: list[tuple[str, int]], missing: list[str], signature: Signature,
+                 resampling: ResamplingOptions, rng: np.random.Generator | None = None) -> Report:
+    """The report of a finished tally: ``unit_counts`` lists the gold documents in order with their units."""
+    columns, table, row_doc = tally.counts.build(unit_counts)
     skipped = {}
-    if not any_entities:
+    if not tally.any_entities:
         skipped = {m: "the predictions have no entity layer" for m in ("ENT-I", "ENT-C")}
         keep = [i for i, (m, _) in enumerate(columns) if m not in skipped]
         columns, table = [columns[i] for i in keep], table[:, keep]
-    signature = Signature.build(gold, options, resampling, lenient=invalid is not None)
-    report = Report(options, resampling, signature, columns, table, row_doc, doc_ids, {}, dict(confusion), missing,
-                    unresolved, skipped)
-    report.type_mappings = sorted(mappings)
+    report = Report(tally.options, resampling, signature, columns, table, row_doc, [doc_id for doc_id, _ in unit_counts],
+                    {}, dict(tally.confusion), missing, tally.unresolved, skipped)
+    report.type_mappings = sorted(tally.mappings)
     report.metrics = _metric_results(report, rng or np.random.default_rng(resampling.seed))
     return report
 

@@ -14,7 +14,7 @@ from benchmark.errors import IncomparableError
 from benchmark.version import FORMAT_VERSION, __version__
 
 if TYPE_CHECKING:
-    from benchmark.loader import Corpus
+    from benchmark.labels import LabelSet
     from benchmark.scorer import ResamplingOptions, ScoringOptions
 
 _DESCRIPTIONS = {
@@ -33,14 +33,14 @@ class Signature:
     items: tuple[tuple[str, str], ...]
 
     @classmethod
-    def build(cls, gold: "Corpus", options: "ScoringOptions", resampling: "ResamplingOptions",
+    def build(cls, labels: "LabelSet", gold_digest: str, options: "ScoringOptions", resampling: "ResamplingOptions",
               lenient: bool = False) -> "Signature":
-        labels = gold.labels
+        """Every field that can change a number, for a gold corpus (its label set and content digest)."""
         return cls((
             ("evbench", __version__),
             ("fmt", str(FORMAT_VERSION)),
             ("labels", f"{labels.name}-{labels.version}.{labels.digest}"),
-            ("gold", gold.digest),
+            ("gold", gold_digest),
             ("span", options.span),
             ("arg", options.args),
             ("compat", options.compat),

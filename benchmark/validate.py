@@ -77,32 +77,47 @@ def decode_line(path: str, number: int, line: bytes, kind: type[T]) -> T:
         InputError: invalid UTF-8, malformed or too deeply nested JSON, a repeated key, or a
             shape error located by field path.
     """
+    record = decode_record(path, number, line, kind)
+    refuse_duplicate_keys(path, number, line, _ENCODER.encode(record))
+    return record
+
+
+def decode_record(path: str, number: int, line: bytes, kind: type[T]) -> T:
+    """``decode_line`` without the repeated-key check: the caller runs ``refuse_duplicate_keys``."""
     decoder = _DECODERS.get(kind)
     if decoder is None:
         decoder = _DECODERS[kind] = msgspec.json.Decoder(kind)
+    try:
+        return decoder.decode(line)
+    except msgspec.ValidationError as exc:
+        _utf8_or_raise(path, number, line)
+        refuse_duplicate_keys(path, number, line)
+        message, field_path = _explain_shape_error(str(exc))
+        raise InputError.at(path, message, number, field_path) from None
+    except msgspec.DecodeError as exc:
+        _utf8_or_raise(path, number, line)
+        raise InputError.at(path, f"not valid JSON: {_plain(str(exc))}", number) from None
+    except UnicodeDecodeError as exc:
+        _utf8_or_raise(path, number, line)
+        raise InputError.at(path, f"invalid UTF-8: {exc.reason}", number) from None
+    except RecursionError:
+        raise InputError.at(path, "JSON nested too deeply", number) from None
+
+
+def _utf8_or_raise(path: str, number: int, line: bytes) -> None:
+    """msgspec rejects invalid UTF-8 too; this names the byte and column."""
     try:
         line.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError.at(
             path, f"invalid UTF-8: byte 0x{line[exc.start]:02x} at column {exc.start + 1}", number
         ) from None
-    try:
-        record = decoder.decode(line)
-    except msgspec.ValidationError as exc:
-        _refuse_duplicate_keys(path, number, line)
-        message, field_path = _explain_shape_error(str(exc))
-        raise InputError.at(path, message, number, field_path) from None
-    except msgspec.DecodeError as exc:
-        raise InputError.at(path, f"not valid JSON: {_plain(str(exc))}", number) from None
-    except RecursionError:
-        raise InputError.at(path, "JSON nested too deeply", number) from None
-    _refuse_duplicate_keys(path, number, line)
-    return record
 
 
-def _refuse_duplicate_keys(path: str, number: int, line: bytes) -> None:
+def refuse_duplicate_keys(path: str, number: int, line: bytes, encoded: bytes | None = None) -> None:
+    """Raise if a key repeats within one JSON object of the line; ``encoded``: the decoded record re-encoded."""
     try:
-        duplicate = _duplicate_key(line)
+        duplicate = _duplicate_key(line, encoded)
     except RecursionError:
         raise InputError.at(path, "JSON nested too deeply", number) from None
     if duplicate is not None:
@@ -126,19 +141,27 @@ _PAIRS_DECODER = json.JSONDecoder(object_pairs_hook=_reject_duplicates)
 _UNTYPED = msgspec.json.Decoder()
 _ENCODER = msgspec.json.Encoder()
 _SPACED_KEY = re.compile(rb'"\s+:')
+_ESCAPED_QUOTE_OR_COLON = re.compile(rb"\\u00(?:22|3[aA])")
 
 
-def _duplicate_key(line: bytes) -> str | None:
+def _duplicate_key(line: bytes, encoded: bytes | None = None) -> str | None:
     """The first key repeated within one JSON object of the line, if any (msgspec keeps the last silently).
 
-    Fast path: decoding keeps one value per key, so re-encoding a line with a duplicate key
-    yields fewer ``":`` than the line has. String contents keep their ``":`` through the
-    round trip unless written with a ``\u0022`` escape or spaced before the colon; those
-    lines, and any line whose counts differ, take the exact path (the stdlib parser with a
-    pairs hook), which also names the key.
+    Fast paths: decoding keeps one value per key, so re-encoding what was decoded yields
+    fewer ``":`` than the line has when a key repeats. ``encoded`` is the typed record
+    re-encoded (it leaves out fields at their default, so a line spelling out a default
+    falls through); next, the untyped decoding re-encoded. Characters inside strings keep
+    their ``":`` through the round trip unless the quote or colon is written as a
+    unicode escape or a key is spaced before its colon; such lines, and any line whose counts
+    differ, take the exact path (the stdlib parser with a pairs hook), which also names the key.
     """
-    if b"\\u0022" not in line.lower() and not _SPACED_KEY.search(line):
-        if _ENCODER.encode(_UNTYPED.decode(line)).count(b'":') == line.count(b'":'):
+    exact_only = (b"\\u" in line and _ESCAPED_QUOTE_OR_COLON.search(line)) or (
+        (b'" ' in line or b'"\t' in line or b'"\r' in line) and _SPACED_KEY.search(line))
+    if not exact_only:
+        count = line.count(b'":')
+        if encoded is not None and encoded.count(b'":') == count:
+            return None
+        if _ENCODER.encode(_UNTYPED.decode(line)).count(b'":') == count:
             return None
     try:
         _PAIRS_DECODER.decode(line.decode("utf-8"))
