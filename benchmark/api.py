@@ -10,8 +10,9 @@ import msgspec
 
 from benchmark.errors import InputError, Issue, Location
 from benchmark.labels import LabelSet, load_labels
-from benchmark.loader import Corpus, GoldIndex, index_gold
+from benchmark.loader import Corpus, GoldIndex, gold_files, index_gold
 from benchmark.model import Document, Prediction
+from benchmark.parallel import score_files
 from benchmark.scorer import LenientSummary, Report, ResamplingOptions, ScoringOptions, score
 from benchmark.validate import (Checker, IssueLog, check_document, check_prediction, iter_predictions,
                                 iter_predictions_lenient)
@@ -25,17 +26,24 @@ def score_file(
     options: ScoringOptions | None = None,
     resampling: ResamplingOptions | None = None,
     lenient: bool = False,
+    labels: LabelSet | None = None,
+    workers: int | None = None,
 ) -> Report:
     """Validate and score one prediction file against a gold corpus (default: the bundled test split).
 
-    With ``lenient``, invalid events and stances are removed and each counts as a false
-    positive; undecodable lines are skipped (their documents score as missing); the report's
-    ``lenient`` summary says how many of each.
+    Gold given as files (a path, or ``None`` for the bundled data) is read once and scored
+    by ``workers`` processes (``benchmark.parallel``; ``None``: as many as useful); a
+    ``Corpus`` or ``GoldIndex`` is scored in this process. With ``lenient``, invalid events
+    and stances are removed and each counts as a false positive; undecodable lines are
+    skipped (their documents score as missing); the report's ``lenient`` summary says how
+    many of each.
 
     Raises:
-        InputError: the prediction file breaks a rule (every problem is listed; nothing is scored).
+        InputError: the gold or the prediction file breaks a rule (every problem is listed; nothing is scored).
     """
-    corpus = gold if isinstance(gold, (Corpus, GoldIndex)) else index_gold(gold, split)
+    if not isinstance(gold, (Corpus, GoldIndex)) and not lenient:
+        return score_files(pred_path, gold_files(gold, split), labels or load_labels(), options, resampling, workers)
+    corpus = gold if isinstance(gold, (Corpus, GoldIndex)) else index_gold(gold, split, labels)
     if not lenient:
         predictions = iter_predictions(pred_path, corpus.by_id(), corpus.labels)
         return score(corpus, predictions, options=options, resampling=resampling)

@@ -15,7 +15,7 @@ import bisect
 import difflib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -46,6 +46,18 @@ class IssueLog:
         self.total += 1
         if len(self.issues) < self.keep:
             self.issues.append(issue)
+
+    def extend(self, other: "IssueLog") -> None:
+        """Add another log's issues (those it kept) and its count."""
+        for issue in other.issues[: self.keep - len(self.issues)]:
+            self.issues.append(issue)
+        self.total += other.total
+
+    def sort(self, file_order: Sequence[str] = ()) -> None:
+        """Order the kept issues by file (``file_order``, then name) and line; a line's issues keep their order."""
+        rank = {path: i for i, path in enumerate(file_order)}
+        self.issues.sort(key=lambda issue: (rank.get(issue.location.path, len(rank)), issue.location.path,
+                                            issue.location.line))
 
     def raise_if_any(self) -> None:
         if self.total:
@@ -140,28 +152,25 @@ _PAIRS_DECODER = json.JSONDecoder(object_pairs_hook=_reject_duplicates)
 
 _UNTYPED = msgspec.json.Decoder()
 _ENCODER = msgspec.json.Encoder()
-_SPACED_KEY = re.compile(rb'"\s+:')
-_ESCAPED_QUOTE_OR_COLON = re.compile(rb"\\u00(?:22|3[aA])")
+_ESCAPED_COLON = re.compile(rb"\\u003[aA]")
 
 
 def _duplicate_key(line: bytes, encoded: bytes | None = None) -> str | None:
     """The first key repeated within one JSON object of the line, if any (msgspec keeps the last silently).
 
-    Fast paths: decoding keeps one value per key, so re-encoding what was decoded yields
-    fewer ``":`` than the line has when a key repeats. ``encoded`` is the typed record
-    re-encoded (it leaves out fields at their default, so a line spelling out a default
-    falls through); next, the untyped decoding re-encoded. Characters inside strings keep
-    their ``":`` through the round trip unless the quote or colon is written as a
-    unicode escape or a key is spaced before its colon; such lines, and any line whose counts
-    differ, take the exact path (the stdlib parser with a pairs hook), which also names the key.
+    Fast paths: a colon in JSON is a key's separator or a character of a string, and
+    decoding keeps one value per key, so re-encoding what was decoded gives fewer colons
+    than the line has exactly when a key repeats (or a field was left out). ``encoded`` is
+    the typed record re-encoded (it leaves out fields at their default, so a line spelling
+    out a default falls through); next, the untyped decoding re-encoded. A colon written as
+    a unicode escape comes back as a plain colon, so such lines take the exact path (the
+    stdlib parser with a pairs hook), as does any line whose counts differ; it names the key.
     """
-    exact_only = (b"\\u" in line and _ESCAPED_QUOTE_OR_COLON.search(line)) or (
-        (b'" ' in line or b'"\t' in line or b'"\r' in line) and _SPACED_KEY.search(line))
-    if not exact_only:
-        count = line.count(b'":')
-        if encoded is not None and encoded.count(b'":') == count:
+    if b"\\" not in line or not _ESCAPED_COLON.search(line):
+        count = line.count(b":")
+        if encoded is not None and encoded.count(b":") == count:
             return None
-        if _ENCODER.encode(_UNTYPED.decode(line)).count(b'":') == count:
+        if _ENCODER.encode(_UNTYPED.decode(line)).count(b":") == count:
             return None
     try:
         _PAIRS_DECODER.decode(line.decode("utf-8"))

@@ -155,10 +155,31 @@ def test_duplicate_keys_are_refused_not_silently_resolved(tmp_path, raw, key) ->
     (b'{"a": "\\u0022: x", "a": 2}', "a"),  # an escaped quote written to mask the lost key
     (b'{"a": "x\\": y", "b": 2}', None),  # a quote and colon inside a string are no key
     (b'{"a": [{"b": 1}, {"b": 2}]}', None),  # the same key in two objects is fine
+    (b'{"a": "\\u003a", "b": 1, "b": 2}', "b"),  # an escaped colon written to mask the lost key
+    (b'{"a": "\\u003A:"}', None),
+    (b'{"a": "x: y", "b": {"c": ":"}}', None),
 ])
 def test_duplicate_key_detection(raw, expected) -> None:
     from benchmark.validate import _duplicate_key
     assert _duplicate_key(raw) == expected
+
+
+@pytest.mark.parametrize("raw,problem", [
+    (b'{"id": "d", "events": [{"id": "p", "type": "ACCUSE", "factuality": "asserted", "mode": null, '
+     b'"trigger": {"start": 0, "end": 6}}]}', None),  # a default spelled out: the typed re-encoding omits it
+    (b'{"id": "d", "events": [{"id": "p", "type": "ACCUSE", "factuality": "asserted", "mode": null, '
+     b'"trigger": {"start": 0, "end": 6, "start": 0}}]}', "key 'start' appears twice"),
+    (b'{"id": "d", "events": [], "id": "d"}', "key 'id' appears twice"),
+])
+def test_repeated_keys_in_typed_records(raw, problem) -> None:
+    from benchmark.errors import InputError
+    from benchmark.model import Prediction
+    from benchmark.validate import decode_line
+    if problem is None:
+        assert decode_line("p.jsonl", 1, raw, Prediction).events[0].mode is None
+    else:
+        with pytest.raises(InputError, match=problem):
+            decode_line("p.jsonl", 1, raw, Prediction)
 
 
 def test_control_characters_in_ids(tmp_path, gold_doc) -> None:

@@ -18,7 +18,7 @@ from rich.console import Console
 from benchmark.api import score_file
 from benchmark.errors import EvbenchError, Issue, UsageError
 from benchmark.labels import load_labels
-from benchmark.loader import DEFAULT_DATA_DIR, index_gold
+from benchmark.loader import DEFAULT_DATA_DIR
 from benchmark.scorer import ResamplingOptions, ScoringOptions
 from benchmark.version import FORMAT_VERSION, __version__
 
@@ -113,6 +113,6 @@ SeedOption = Annotated[int, typer.Option("--seed", help="Random seed of the boot
 
 def _load_report(pred: Path, gold: Path | None, split: str, labels: Path | None, span: str, args: str,
                  compat: str, bootstrap: int, unit: str, seed: int, lenient: bool = False):
-    corpus = index_gold(gold, split, load_labels(labels))  # documents read on demand: memory bounded by the index
-    return score_file(pred, corpus, options=ScoringOptions(span=span, args=args, compat=compat),
-                      resampling=ResamplingOptions(unit=unit, n=bootstrap, seed=seed), lenient=lenient)
+    return score_file(pred, gold, split=split, labels=load_labels(labels), lenient=lenient,
+                      options=ScoringOptions(span=span, args=args, compat=compat),
+                      resampling=ResamplingOptions(unit=unit, n=bootstrap, seed=seed))
