@@ -207,11 +207,16 @@ def resolve_prediction(pred: Prediction, gold: Document) -> tuple[Prediction, li
 
 
 def _has_text_only_spans(pred: Prediction) -> bool:
-    spans = [e.trigger for e in pred.events] + [a.span for e in pred.events for a in e.arguments]
-    spans += [s.holder.span for s in pred.stances] + [s.target.span for s in pred.stances if s.target.span is not None]
+    for event in pred.events:
+        if event.trigger.start is None or event.trigger.end is None:
+            return True
+        for argument in event.arguments:
+            if argument.span.start is None or argument.span.end is None:
+                return True
+    spans = [s.holder.span for s in pred.stances] + [s.target.span for s in pred.stances if s.target.span is not None]
     spans += [span for s in pred.stances for span in s.evidence]
     spans += [m for e in pred.entities or () for m in e.mentions]
-    return any(not span.has_offsets for span in spans)
+    return any(span.start is None or span.end is None for span in spans)
 
 
 def align_file(pred_path, corpus, output_path) -> tuple[int, list[str]]:

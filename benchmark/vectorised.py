@@ -79,9 +79,8 @@ class _Side:
 
     def __init__(self) -> None:
         self.triggers = _Columns(7)  # doc, start, end, type, factuality, mode, cluster (gold) / 0
-        self.arguments = _Columns(7)  # doc, type, trigger start, trigger end, role, start, end
-        self.mentions = _Columns(4)  # doc, start, end, entity type
-        self.tuples = _Columns(4)  # doc, tuple label, type, position
+        self.arguments = _Columns(8)  # doc, type, trigger start, trigger end, role, start, end, event (trigger row)
+        self.mentions = _Columns(5)  # doc, start, end, entity type, entity (its index in the document; gold)
         self.stances = _Columns(7)  # doc, holder start, holder end, target kind, a, b, polarity
 
 
@@ -92,7 +91,6 @@ class Batch:
         self.options, self.unit = options, unit
         self.code = _Vocabulary()
         self.code[""]  # label 0: the unlabelled column
-        self.tuple_labels = _Vocabulary()
         self.clear()
 
     def clear(self) -> None:
@@ -124,37 +122,31 @@ class Batch:
         self.first_row.append(len(self.unit_starts))
         self.unit_starts.extend((d << 32) | start for start in unit_starts(gold, self.unit))
         self._add_gold(d, gold)
-        self._add_pred(d, gold, pred)
+        self._add_pred(d, pred)
         return True
 
     def _add_gold(self, d: int, gold: Document) -> None:
         code, side = self.code, self.gold
-        for entity in gold.entities:
+        mentions = side.mentions.values
+        for number, entity in enumerate(gold.entities):
             entity_type = code[entity.type]
             for m in entity.mentions:
-                side.mentions.values.extend((d, m.start, m.end, entity_type))
+                mentions.extend((d, m.start, m.end, entity_type, number))
         # an event's cluster: the row of the first event of its coreference cluster (its own row without one)
         cluster_of: dict[str, int] = {}
         first_of_cluster: dict[str, int] = {}
         row = len(side.triggers)
+        triggers, arguments = side.triggers.values, side.arguments.values
         for event in gold.events:
             trigger, event_type = event.trigger, code[event.type]
+            start, end = trigger.start, trigger.end
             cluster = row if event.coref is None else first_of_cluster.setdefault(event.coref, row)
             if gold.stances:
                 cluster_of[event.id] = cluster
-            side.triggers.values.extend((d, trigger.start, trigger.end, event_type, code[event.factuality],
-                                         code[event.mode or "none"], cluster))
-            row += 1
-            actors, recipients = [], []
+            triggers.extend((d, start, end, event_type, code[event.factuality], code[event.mode or "none"], cluster))
             for a in event.arguments:
-                side.arguments.values.extend((d, event_type, trigger.start, trigger.end, code[a.role], a.span.start,
-                                              a.span.end))
-                if a.role == "actor":
-                    actors.append(a.entity)
-                elif a.role == "recipient":
-                    recipients.append(a.entity)
-            label = self.tuple_labels[(event.type, _canonical(actors), _canonical(recipients))]
-            side.tuples.values.extend((d, label, event_type, trigger.start))
+                arguments.extend((d, event_type, start, end, code[a.role], a.span.start, a.span.end, row))
+            row += 1
         for stance in gold.stances:
             holder, target = stance.holder.span, stance.target
             if target.event is not None:
@@ -163,28 +155,22 @@ class Batch:
                 kind, a, b = SPAN_TARGET, target.span.start, target.span.end  # type: ignore[union-attr]
             side.stances.values.extend((d, holder.start, holder.end, kind, a, b, code[stance.polarity]))
 
-    def _add_pred(self, d: int, gold: Document, pred: Prediction) -> None:
+    def _add_pred(self, d: int, pred: Prediction) -> None:
         code, side = self.code, self.pred
+        mentions = side.mentions.values
         for entity in pred.entities or ():
             entity_type = code[entity.type]
             for m in entity.mentions:
-                side.mentions.values.extend((d, m.start, m.end, entity_type))  # type: ignore[arg-type]
-        entity_of = {(m.start, m.end): e.id for e in gold.entities for m in e.mentions}
-        first_event = len(side.triggers)
+                mentions.extend((d, m.start, m.end, entity_type, 0))  # type: ignore[arg-type]
+        row = first_event = len(side.triggers)
+        triggers, arguments = side.triggers.values, side.arguments.values
         for event in pred.events:
             trigger, event_type = event.trigger, code[event.type]
-            side.triggers.values.extend((d, trigger.start, trigger.end, event_type, code[event.factuality],  # type: ignore[arg-type]
-                                         code[event.mode or "none"], 0))
-            actors, recipients = [], []
+            start, end = trigger.start, trigger.end
+            triggers.extend((d, start, end, event_type, code[event.factuality], code[event.mode or "none"], 0))  # type: ignore[arg-type]
             for a in event.arguments:
-                span = a.span
-                side.arguments.values.extend((d, event_type, trigger.start, trigger.end, code[a.role], span.start,  # type: ignore[arg-type]
-                                              span.end))
-                if a.role in ("actor", "recipient"):  # the gold entity mentioned there, as units.entity_resolver
-                    key = (span.start, span.end)
-                    (actors if a.role == "actor" else recipients).append(entity_of.get(key) or f"unmatched:{key[0]}-{key[1]}")  # type: ignore[arg-type]
-            label = self.tuple_labels[(event.type, _canonical(actors), _canonical(recipients))]
-            side.tuples.values.extend((d, label, event_type, trigger.start))  # type: ignore[arg-type]
+                arguments.extend((d, event_type, start, end, code[a.role], a.span.start, a.span.end, row))  # type: ignore[arg-type]
+            row += 1
         event_row = {event.id: first_event + i for i, event in enumerate(pred.events)} if pred.stances else {}
         for stance in pred.stances:
             holder, target = stance.holder.span, stance.target
@@ -263,9 +249,33 @@ class Batch:
         self._match(cells, "ENT-C", span * len(self.code) + entity_type, both[:, 0], both[:, 1], entity_type, n_gold)
 
     def _count_tuples(self, cells: list[np.ndarray]) -> None:
-        both = np.concatenate([self.gold.tuples.matrix(), self.pred.tuples.matrix()])
-        key = (both[:, 0] << 40) | both[:, 1]
-        self._match(cells, "TUPLE", key, both[:, 0], both[:, 3], both[:, 2], len(self.gold.tuples))
+        """TUPLE: per event, its type and the sets of gold entities among its actors and recipients.
+
+        A gold argument's entity is the entity of its mention; a predicted argument's, the
+        entity with a mention at exactly its span, else a token of the span that no gold entity has.
+        """
+        gold_mentions = self.gold.mentions.matrix()
+        mention_keys = _span_key(gold_mentions, 0, 1, 2)
+        by_key = np.argsort(mention_keys)
+        sorted_keys = mention_keys[by_key]
+        triggers = np.concatenate([self.gold.triggers.matrix(), self.pred.triggers.matrix()])
+        n_gold_events = len(self.gold.triggers)
+        arguments = np.concatenate([self.gold.arguments.matrix(), self.pred.arguments.matrix()])
+        events = arguments[:, 7] + np.where(np.arange(len(arguments)) < len(self.gold.arguments), 0, n_gold_events)
+        actor, recipient = self.code["actor"], self.code["recipient"]
+        kept = (arguments[:, 4] == actor) | (arguments[:, 4] == recipient)
+        arguments, events = arguments[kept], events[kept]
+        keys = _span_key(arguments, 0, 5, 6)
+        found = np.minimum(np.searchsorted(sorted_keys, keys), max(len(sorted_keys) - 1, 0))
+        is_mention = sorted_keys[found] == keys if len(sorted_keys) else np.zeros(len(keys), dtype=bool)
+        entity = np.where(is_mention, gold_mentions[by_key[found], 4] if len(sorted_keys) else 0,
+                          -1 - ((arguments[:, 5] << OFFSET_BITS) | arguments[:, 6]))
+        member = (arguments[:, 4] == recipient) * (len(entity) + 1) + _dense(entity)  # (role, entity) as one number
+        pairs = np.unique(events * (2 * (len(entity) + 1)) + member)  # sorted by event, no repeats
+        members = np.column_stack([pairs // (2 * (len(entity) + 1)), pairs % (2 * (len(entity) + 1))])
+        set_of_event = _set_numbers(members, len(triggers))
+        key = (triggers[:, 0] * len(self.code) + triggers[:, 3]) * (int(set_of_event.max(initial=0)) + 1) + set_of_event
+        self._match(cells, "TUPLE", key, triggers[:, 0], triggers[:, 1], triggers[:, 3], n_gold_events)
 
     def _count_stances(self, cells: list[np.ndarray], tc_pairs: tuple[np.ndarray, np.ndarray]) -> None:
         gold, pred = self.gold.stances.matrix(), self.pred.stances.matrix()
@@ -295,13 +305,24 @@ class Batch:
         """Multiset matching of one metric's items: gold items are the first ``n_gold``, predictions the rest.
 
         Within a key, the first min(#gold, #predicted) items of each side in (position,
-        record) order are pairs: ``align``'s content-order pairing of equal keys.
+        record) order are pairs: ``align``'s content-order pairing of equal keys. Every key
+        holds its document and breakdown label, so with one row per document the counts of
+        a key are enough: min(#gold, #predicted) true positives, the rest misses and extras.
         """
         group = _dense(key)
         is_gold = np.arange(len(key)) < n_gold
         n_groups = int(group.max(initial=-1)) + 1
-        quota = np.minimum(np.bincount(group[is_gold], minlength=n_groups),
-                           np.bincount(group[~is_gold], minlength=n_groups))
+        n_gold_of = np.bincount(group[is_gold], minlength=n_groups)
+        n_pred_of = np.bincount(group[~is_gold], minlength=n_groups)
+        quota = np.minimum(n_gold_of, n_pred_of)
+        if self.unit == "doc":
+            member = np.zeros(n_groups, dtype=np.int64)
+            member[group] = np.arange(len(group))  # an item of each key: its document and label
+            for values, field in ((quota, TP), (n_gold_of - quota, FN), (n_pred_of - quota, FP)):
+                index = member[values > 0]
+                cells.append(_cells(docs[index], np.zeros(len(index), np.int64), metric, breakdown[index], field,
+                                    values[values > 0]))
+            return
         order = np.lexsort((positions, ~is_gold, group))  # by group, gold first, then position, then record
         run = group[order] * 2 + (~is_gold[order])
         rank = np.empty(len(key), dtype=np.int64)
@@ -313,27 +334,43 @@ class Batch:
 
     def _per_document(self, cells: list[np.ndarray], column: Callable[[str, str], int]) -> list[tuple[str, np.ndarray]]:
         """Sum equal cells; split them by document as (row, column, field, value)."""
-        table = np.concatenate(cells) if cells else np.zeros((0, 5), dtype=np.int64)
+        table = np.concatenate(cells) if cells else np.zeros((0, 6), dtype=np.int64)
         sizes = [int(table[:, i].max(initial=0)) + 1 for i in range(5)]
         sizes[0] = max(sizes[0], len(self.ids))
-        if np.prod(np.array(sizes, dtype=float)) < 2.0**62:  # one int64 code per cell: a 1-d sort
-            unique, values = np.unique(np.ravel_multi_index(tuple(table.T), sizes), return_counts=True)
+        if np.prod(np.array(sizes, dtype=float)) < 2.0**62:  # one int64 code per cell: 1-d sorts
+            unique, inverse = np.unique(np.ravel_multi_index(tuple(table[:, :5].T), sizes), return_inverse=True)
             summed = np.column_stack(np.unravel_index(unique, sizes))
         else:
-            summed, values = np.unique(table, axis=0, return_counts=True)
+            summed, inverse = np.unique(table[:, :5], axis=0, return_inverse=True)
+        values = np.bincount(inverse.reshape(-1), weights=table[:, 5], minlength=len(summed)).astype(np.int64)
         metric_label = summed[:, 2] * sizes[3] + summed[:, 3]
-        column_of = {int(code): column(METRICS[code // sizes[3]], self.code.names[code % sizes[3]])
-                     for code in np.unique(metric_label)}
-        columns = np.array([column_of[int(c)] for c in metric_label], dtype=np.int64) if len(summed) else \
-            np.zeros(0, dtype=np.int64)
+        present = np.unique(metric_label)
+        column_of = np.zeros(int(present.max(initial=0)) + 1, dtype=np.int64)
+        column_of[present] = [column(METRICS[code // sizes[3]], self.code.names[code % sizes[3]])
+                              for code in present.tolist()]
+        columns = column_of[metric_label]
         out = np.column_stack([summed[:, 1], columns, summed[:, 4], values]).astype(np.int64)
         bounds = np.searchsorted(summed[:, 0], np.arange(len(self.ids) + 1))
         return [(doc_id, out[bounds[d]:bounds[d + 1]]) for d, doc_id in enumerate(self.ids)]
 
 
-def _canonical(entities: list[str]) -> tuple[str, ...]:
-    """A set of entity ids as a sorted tuple (``units``' tuple labels)."""
-    return tuple(sorted(set(entities))) if len(entities) > 1 else tuple(entities)
+def _set_numbers(members: np.ndarray, n_events: int) -> np.ndarray:
+    """Number each event's set of members (rows (event, member), sorted, unique): equal sets,
+    equal numbers; the empty set is a number too."""
+    counts = np.bincount(members[:, 0], minlength=n_events) if len(members) else np.zeros(n_events, dtype=np.int64)
+    width = int(counts.max(initial=0))
+    if width == 0:
+        return np.zeros(n_events, dtype=np.int64)
+    firsts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    table = np.full((n_events, width), -1, dtype=np.int64)  # members are >= 0
+    table[members[:, 0], np.arange(len(members)) - firsts[members[:, 0]]] = members[:, 1]
+    order = np.lexsort(table.T[::-1])  # rows in lexicographic order
+    ordered = table[order]
+    new_set = np.ones(n_events, dtype=bool)
+    new_set[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    numbers = np.empty(n_events, dtype=np.int64)
+    numbers[order] = np.cumsum(new_set) - 1
+    return numbers
 
 
 def _unique_triggers(events) -> bool:
@@ -361,7 +398,10 @@ def _tally(cells: list[np.ndarray], metric: str, gold_docs, gold_rows, gold_labe
     cells.append(_cells(pred_docs[~pred_hit], pred_rows[~pred_hit], metric, pred_labels[~pred_hit], FP))
 
 
-def _cells(docs: np.ndarray, rows: np.ndarray, metric: str, labels: np.ndarray, field: int) -> np.ndarray:
+def _cells(docs: np.ndarray, rows: np.ndarray, metric: str, labels: np.ndarray, field: int,
+           values: np.ndarray | None = None) -> np.ndarray:
+    """Count cells (doc, row, metric, label, field, value); ``values`` defaults to one per cell."""
     n = len(docs)
     return np.column_stack([docs, rows, np.full(n, METRICS.index(metric), np.int64), labels,
-                            np.full(n, field, np.int64)]).astype(np.int64, copy=False)
+                            np.full(n, field, np.int64), np.ones(n, np.int64) if values is None else values]
+                           ).astype(np.int64, copy=False)
