@@ -4,15 +4,16 @@
 validated predictions (``validate.iter_predictions``) and ``scorer.score`` return — the same
 counts, problems and signature — with the work spread over processes:
 
-1. index: each process reads a byte range of a file and notes, per line, its number, byte
-   offset and document id (a decoder that reads only ``id``);
-2. the parent pairs predictions with gold documents by id and reports unknown and repeated ids;
-3. count: each process takes a run of gold documents in gold order and, for each, decodes
-   and checks the gold and its prediction and counts them (a ``scorer.Tally``);
-4. the parent merges the runs in gold order and builds the report.
+1. index the predictions: each process reads a byte range of the file and notes, per line,
+   its number, byte offset and document id (a decoder that reads only ``id``); the parent
+   reports repeated ids;
+2. count: each process reads a byte range of the gold and, for each document, decodes and
+   checks it and its prediction (found by id) and counts them (a ``scorer.Tally``);
+3. the parent merges the ranges in gold order, reports repeated gold ids and predictions
+   for unknown documents, and builds the report.
 
-Memory is bounded by the index (a few numbers per line), the count table and one run's
-batch of documents, not by the corpus.
+Memory is bounded by the index (a few numbers per prediction), the count table and one
+range's batch of documents, not by the corpus.
 """
 
 from __future__ import annotations
@@ -28,21 +29,21 @@ from pathlib import Path
 from typing import NamedTuple
 
 import msgspec
-import numpy as np
 
 from benchmark.errors import InputError, Issue, Location
 from benchmark.jsonl import read_lines
 from benchmark.labels import LabelSet
 from benchmark.loader import corpus_digest, unit_count
 from benchmark.model import Document, Prediction
-from benchmark.scorer import Report, ResamplingOptions, ScoringOptions, Tally, build_report
+from benchmark.scorer import (MIN_DOCUMENTS_FOR_DOC_RESAMPLING, Report, ResamplingOptions, ScoringOptions, Tally,
+                              build_report)
 from benchmark.signature import Signature
 from benchmark.validate import (Checker, IssueLog, check_document, check_prediction, decode_line,
                                 decode_record, refuse_duplicate_keys)
 
 SERIAL_BELOW_BYTES = 4_000_000  # smaller inputs are scored in this process (a pool costs more than it saves)
 MAX_AUTO_WORKERS = 8
-RUNS_PER_WORKER = 4  # runs of documents per process, so that uneven runs even out
+RANGES_PER_WORKER = 4  # gold byte ranges per process, so that uneven ranges even out
 
 
 class Line(NamedTuple):
@@ -91,12 +92,11 @@ def score_files(pred_path: str | Path, gold_paths: Sequence[str | Path], labels:
     if workers is None:
         size = sum(_size(p) for p in [*gold_files, pred_file])
         workers = default_workers() if size >= SERIAL_BELOW_BYTES else 1
+    # "auto" resamples documents from MIN_DOCUMENTS_FOR_DOC_RESAMPLING of them: a valid gold has one per line
+    resampling = (resampling or ResamplingOptions()).resolved(_count_lines(gold_files, MIN_DOCUMENTS_FOR_DOC_RESAMPLING))
+    pred_log = IssueLog()
     with _executor(workers) as executor:
         run = executor.map if executor is not None else map
-        gold_lines = _index(run, gold_files, workers)
-        gold_log, gold_at = IssueLog(), _first_lines(gold_lines)
-        _report_repeated_gold(gold_lines, gold_at, gold_files, gold_log)
-        pred_log = IssueLog()
         try:
             _check_start(pred_file)
             pred_lines = _index(run, [pred_file], workers)
@@ -104,15 +104,19 @@ def score_files(pred_path: str | Path, gold_paths: Sequence[str | Path], labels:
             for issue in exc.issues:
                 pred_log.add(issue)
             pred_lines = []
-        pred_of = _pair(pred_lines, pred_file, gold_at, labels, pred_log)
-        resampling = (resampling or ResamplingOptions()).resolved(len(gold_at))
-        documents = [(line, pred_of.get(doc_id)) for doc_id, line in gold_at.items()]
-        task = _CountTask(tuple(gold_files), pred_file, labels, options, resampling.unit)
-        results = list(run(task, _runs(documents, workers)))
-    for result in results:
-        gold_log.extend(result.gold_log)
-    gold_log.sort([str(path) for path in gold_files])
+        pred_of = _first_predictions(pred_lines, pred_file, pred_log)
+        ranges = [(i, start, end) for i, path in enumerate(gold_files)
+                  for start, end in _byte_ranges(path, workers * RANGES_PER_WORKER if workers > 1 else 1)]
+        task = _CountTask(tuple(gold_files), pred_file, labels, options, resampling.unit, pred_of)
+        results = list(run(task, ranges))
+    documents, gold_log = _gold_in_order(ranges, results, gold_files)
     gold_log.raise_if_any()
+    gold_ids = {doc.id for doc in documents}
+    for line in pred_of.values():
+        if line.id not in gold_ids and not _decoding_problem(pred_file, line, Prediction, pred_log):
+            hint = difflib.get_close_matches(line.id, list(gold_ids), n=1)  # type: ignore[arg-type]
+            message = f"no gold document with id {line.id!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
+            pred_log.add(Issue(Location(str(pred_file), line.number, "id"), message))
     for result in results:
         pred_log.extend(result.pred_log)
     pred_log.sort()
@@ -120,11 +124,43 @@ def score_files(pred_path: str | Path, gold_paths: Sequence[str | Path], labels:
     tally = results[0].tally if results else Tally(options, resampling.unit).finish()
     for result in results[1:]:
         tally.merge(result.tally)
-    hashes = {doc_id: digest for result in results for doc_id, digest, _ in result.documents}
-    unit_counts = [(doc_id, n) for result in results for doc_id, _, n in result.documents]
-    missing = [doc_id for doc_id in gold_at if doc_id not in pred_of]
-    signature = Signature.build(labels, corpus_digest(hashes), options, resampling)
-    return build_report(tally, unit_counts, missing, signature, resampling)
+    missing = [doc.id for doc in documents if doc.id not in pred_of]
+    signature = Signature.build(labels, corpus_digest({doc.id: doc.digest for doc in documents}), options, resampling)
+    return build_report(tally, [(doc.id, doc.units) for doc in documents], missing, signature, resampling)
+
+
+def _gold_in_order(ranges: list[tuple[int, int, int]], results: list[_RangeResult],
+                   files: list[Path]) -> tuple[list[_GoldDocument], IssueLog]:
+    """The gold documents of all ranges with file line numbers, and every gold problem (repeated ids too)."""
+    log, documents = IssueLog(), []
+    lines_before = [0] * len(files)  # physical lines in the earlier ranges of each file
+    for (file_index, _, _), result in zip(ranges, results):
+        base = lines_before[file_index]
+        for issue in result.gold_log.issues:
+            log.add(Issue(Location(issue.location.path, base + issue.location.line, issue.location.field), issue.message))
+        log.total += result.gold_log.total - len(result.gold_log.issues)
+        documents.extend(doc._replace(line=base + doc.line) for doc in result.documents)
+        lines_before[file_index] += result.physical_lines
+    first: dict[str, _GoldDocument] = {}
+    for doc in documents:
+        original = first.setdefault(doc.id, doc)
+        if original is not doc:
+            message = (f"duplicate document id {doc.id!r} (first on line {original.line})" if original.file == doc.file
+                       else f"document id {doc.id!r} is also in {files[original.file]}")
+            log.add(Issue(Location(str(files[doc.file]), doc.line, "id"), message))
+    log.sort([str(path) for path in files])
+    return documents, log
+
+
+def _count_lines(files: list[Path], enough: int) -> int:
+    """Non-blank lines of the files, counted up to ``enough``."""
+    found = 0
+    for path in files:
+        for _ in read_lines(path):
+            found += 1
+            if found >= enough:
+                return found
+    return found
 
 
 # --- 1. index ------------------------------------------------------------------------------
@@ -169,7 +205,7 @@ def _index_range(task: tuple[int, Path, int, int]) -> tuple[list[tuple[int, int,
 def _byte_ranges(path: Path, parts: int) -> list[tuple[int, int]]:
     """About ``parts`` ranges of whole lines covering the file."""
     size = _size(path)
-    if parts <= 1 or size < SERIAL_BELOW_BYTES:
+    if parts <= 1:
         return [(0, size)]
     bounds = [0]
     with path.open("rb") as handle:
@@ -193,49 +229,18 @@ def _check_start(path: Path) -> None:
     next(iter(read_lines(path)))
 
 
-# --- 2. pair -------------------------------------------------------------------------------
-
-
-def _first_lines(lines: list[Line]) -> dict[str, Line]:
-    """Document id -> its first line (gold order); lines without a readable id are decoded for the reason later."""
+def _first_predictions(lines: list[Line], path: Path, log: IssueLog) -> dict[str, Line]:
+    """Document id -> the line of its prediction; repeated and unreadable lines are problems."""
     first: dict[str, Line] = {}
-    for line in lines:
-        if line.id is not None:
-            first.setdefault(line.id, line)
-    return first
-
-
-def _report_repeated_gold(lines: list[Line], first: dict[str, Line], files: list[Path], log: IssueLog) -> None:
-    for line in lines:
-        if line.id is None:
-            _decoding_problem(files[line.file], line, Document, log)
-            continue
-        original = first[line.id]
-        if original is line:
-            continue
-        if original.file == line.file:
-            message = f"duplicate document id {line.id!r} (first on line {original.number})"
-        else:
-            message = f"document id {line.id!r} is also in {files[original.file]}"
-        log.add(Issue(Location(str(files[line.file]), line.number, "id"), message))
-
-
-def _pair(lines: list[Line], path: Path, gold: dict[str, Line], labels: LabelSet, log: IssueLog) -> dict[str, Line]:
-    """Gold document id -> its prediction's line; unknown, repeated and unreadable lines are problems."""
-    pred_of: dict[str, Line] = {}
     for line in lines:
         if line.id is None:
             _decoding_problem(path, line, Prediction, log)
-        elif line.id in gold and line.id not in pred_of:
-            pred_of[line.id] = line
+        elif line.id not in first:
+            first[line.id] = line
         elif not _decoding_problem(path, line, Prediction, log):  # a shape error is reported before the id
-            if line.id in gold:
-                message = f"duplicate document id {line.id!r} (first on line {pred_of[line.id].number})"
-            else:
-                hint = difflib.get_close_matches(line.id, list(gold), n=1)
-                message = f"no gold document with id {line.id!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
+            message = f"duplicate document id {line.id!r} (first on line {first[line.id].number})"
             log.add(Issue(Location(str(path), line.number, "id"), message))
-    return pred_of
+    return first
 
 
 def _decoding_problem(path: Path, line: Line, kind: type, log: IssueLog) -> bool:
@@ -254,81 +259,84 @@ def _read(path: Path, line: Line) -> bytes:
         return handle.read(line.length)
 
 
-# --- 3. count ------------------------------------------------------------------------------
+# --- 2. count ------------------------------------------------------------------------------
 
 
-def _runs(documents: list[tuple[Line, Line | None]], workers: int) -> list[list[tuple[Line, Line | None]]]:
-    """Consecutive runs of documents with about equal bytes, ``RUNS_PER_WORKER`` per process."""
-    if workers <= 1 or len(documents) <= 1:
-        return [documents] if documents else []
-    sizes = np.array([gold.length + (pred.length if pred else 0) for gold, pred in documents], dtype=np.int64)
-    ends = np.cumsum(sizes)
-    n_runs = min(len(documents), workers * RUNS_PER_WORKER)
-    cuts = np.searchsorted(ends, ends[-1] * np.arange(1, n_runs) / n_runs, side="left") + 1
-    bounds = sorted({0, *cuts.tolist(), len(documents)})
-    return [documents[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
+class _GoldDocument(NamedTuple):
+    id: str
+    file: int
+    line: int  # within its range, then (``_gold_in_order``) within its file
+    digest: bytes  # ``loader.document_hash``
+    units: int  # resampling units
 
 
 @dataclass
-class _RunResult:
+class _RangeResult:
     tally: Tally
-    documents: list[tuple[str, bytes, int]] = field(default_factory=list)  # (id, content hash, units)
+    physical_lines: int = 0
+    documents: list[_GoldDocument] = field(default_factory=list)
     gold_log: IssueLog = field(default_factory=IssueLog)
     pred_log: IssueLog = field(default_factory=IssueLog)
 
 
 @dataclass(frozen=True)
 class _CountTask:
-    """Decode, check and count a run of documents (picklable: it runs in worker processes)."""
+    """Decode, check and count the gold documents of a byte range with their predictions (runs in worker processes)."""
 
     gold_files: tuple[Path, ...]
     pred_file: Path
     labels: LabelSet
     options: ScoringOptions
     unit: str
+    pred_of: dict[str, Line]
 
-    def __call__(self, documents: list[tuple[Line, Line | None]]) -> _RunResult:
-        labels = self.labels
-        result = _RunResult(Tally(self.options, self.unit))
-        gold_handles = [path.open("rb") for path in self.gold_files]
-        pred_handle = self.pred_file.open("rb") if any(pred for _, pred in documents) else None
+    def __call__(self, gold_range: tuple[int, int, int]) -> _RangeResult:
+        file_index, start, end = gold_range
+        result = _RangeResult(Tally(self.options, self.unit))
+        pred_handle = self.pred_file.open("rb") if self.pred_of else None
         try:
-            for gold_line, pred_line in documents:
-                gold = self._gold(gold_handles[gold_line.file], gold_line, result)
-                if gold is None:
-                    continue
-                pred = None
-                if pred_line is not None:
-                    pred = self._prediction(pred_handle, pred_line, gold, result)
-                    if pred is None:
-                        continue
-                if not result.gold_log.total and not result.pred_log.total:  # once a problem is found, only check
-                    result.tally.add(gold, pred)
+            with self.gold_files[file_index].open("rb") as gold_handle:
+                gold_handle.seek(start)
+                offset = start
+                while offset < end:
+                    raw = gold_handle.readline()
+                    if not raw:
+                        break
+                    offset += len(raw)
+                    result.physical_lines += 1
+                    if raw.strip():
+                        self._document(file_index, result.physical_lines, raw.rstrip(b"\r\n"), pred_handle, result)
         finally:
-            for handle in [*gold_handles, pred_handle]:
-                if handle is not None:
-                    handle.close()
+            if pred_handle is not None:
+                pred_handle.close()
         result.tally.finish()
         return result
 
-    def _gold(self, handle, line: Line, result: _RunResult) -> Document | None:
-        path = str(self.gold_files[line.file])
-        raw = _read_at(handle, line)
+    def _document(self, file_index: int, number: int, raw: bytes, pred_handle, result: _RangeResult) -> None:
+        path = str(self.gold_files[file_index])
         try:
-            doc = decode_record(path, line.number, raw, Document)
-            canonical = _CANONICAL.encode(doc)  # hashed below; its keys also reveal a repeated key
-            refuse_duplicate_keys(path, line.number, raw, canonical)
+            gold = decode_record(path, number, raw, Document)
+            canonical = _CANONICAL.encode(gold)  # hashed below; its colons also reveal a repeated key
+            refuse_duplicate_keys(path, number, raw, canonical)
         except InputError as exc:
             result.gold_log.add(exc.issues[0])
-            return None
-        checker = Checker(path, line.number, self.labels, result.gold_log)
-        check_document(doc, self.labels, checker)
+            return
+        checker = Checker(path, number, self.labels, result.gold_log)
+        check_document(gold, self.labels, checker)
         if checker.count:
-            return None
-        result.documents.append((doc.id, hashlib.sha256(canonical).digest(), unit_count(doc, self.unit)))
-        return doc
+            return
+        result.documents.append(_GoldDocument(gold.id, file_index, number, hashlib.sha256(canonical).digest(),
+                                              unit_count(gold, self.unit)))
+        pred = None
+        pred_line = self.pred_of.get(gold.id)
+        if pred_line is not None:
+            pred = self._prediction(pred_handle, pred_line, gold, result)
+            if pred is None:
+                return
+        if not result.gold_log.total and not result.pred_log.total:  # once a problem is found, only check
+            result.tally.add(gold, pred)
 
-    def _prediction(self, handle, line: Line, gold: Document, result: _RunResult) -> Prediction | None:
+    def _prediction(self, handle, line: Line, gold: Document, result: _RangeResult) -> Prediction | None:
         path = str(self.pred_file)
         try:
             pred = decode_line(path, line.number, _read_at(handle, line), Prediction)

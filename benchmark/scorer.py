@@ -200,30 +200,49 @@ class Report:
 
 
 class CountTable:
-    """Per-document counts as they arrive, kept compact (integer arrays), then one numpy table.
+    """Count cells of documents as they arrive, kept compact (int32 blocks), then one numpy table.
 
-    Memory is the count cells (row, column, tp/fp/fn, value), not the documents.
+    A cell is (document, row within the document, column, field, value): field 0, 1, 2 are
+    tp, fp, fn; columns are (metric, label) pairs numbered as they first appear. Memory is
+    the cells, not the documents.
     """
 
     def __init__(self) -> None:
         unlabelled = [(m, "") for m in COUNTED if METRICS[m].breakdown == ""]  # always present, even when empty
         self.columns: dict[tuple[str, str], int] = {column: i for i, column in enumerate(unlabelled)}
-        self.cells: dict[str, np.ndarray] = {}
+        self.documents: dict[str, int] = {}  # document id -> its number, in the order added
+        self.blocks: list[np.ndarray] = []  # (n, 5) int32 cells, first column the document number
 
     def column(self, metric: str, label: str) -> int:
         """The number of a (metric, label) column, given the first time it is asked for."""
         return self.columns.setdefault((metric, label), len(self.columns))
 
     def add(self, doc_id: str, doc_score: DocumentScore) -> None:
-        cells = array("q")
-        for field_index, counter in enumerate((doc_score.tp, doc_score.fp, doc_score.fn)):
-            for (row, metric, label), value in counter.items():
-                cells.extend((row, self.column(metric, label), field_index, value))
-        self.add_cells(doc_id, np.frombuffer(cells, dtype=np.int64).reshape(-1, 4))
+        cells = [(0, row, self.column(metric, label), field_index, value)
+                 for field_index, counter in enumerate((doc_score.tp, doc_score.fp, doc_score.fn))
+                 for (row, metric, label), value in counter.items()]
+        self.add_block([doc_id], np.array(cells, dtype=np.int64).reshape(-1, 5))
 
-    def add_cells(self, doc_id: str, cells: np.ndarray) -> None:
-        """A document's counts as (row, column, field, value) rows; fields are tp, fp, fn."""
-        self.cells[doc_id] = cells
+    def add_block(self, doc_ids: list[str], cells: np.ndarray) -> None:
+        """Documents' cells; the first column numbers the document in ``doc_ids``."""
+        first = len(self.documents)
+        for offset, doc_id in enumerate(doc_ids):
+            self.documents[doc_id] = first + offset
+        block = cells.astype(np.int32)
+        block[:, 0] += first
+        self.blocks.append(block)
+
+    def merge(self, other: "CountTable") -> None:
+        """Add another table's documents (none of them in this one)."""
+        number = np.array([self.column(*column) for column in other.columns], dtype=np.int32)
+        first = len(self.documents)
+        for doc_id, index in other.documents.items():
+            self.documents[doc_id] = first + index
+        for block in other.blocks:
+            block = block.copy()
+            block[:, 0] += first
+            block[:, 2] = number[block[:, 2]]
+            self.blocks.append(block)
 
     def build(self, unit_counts: list[tuple[str, int]]) -> tuple[list[tuple[str, str]], np.ndarray, np.ndarray]:
         """(columns in metric order, (rows, columns, 3) table, document index of each row)."""
@@ -233,14 +252,17 @@ class CountTable:
             position[self.columns[column]] = i
         sizes = np.array([n for _, n in unit_counts], dtype=np.int64)
         first_rows = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        first_row_of = np.zeros(len(self.documents) + 1, dtype=np.int64)  # by document number
+        for (doc_id, _), first_row in zip(unit_counts, first_rows.tolist()):
+            if doc_id in self.documents:
+                first_row_of[self.documents[doc_id]] = first_row
         table = np.zeros((int(sizes.sum()), len(ordered), 3), dtype=np.int64)
+        flat = table.reshape(-1)
+        for block in self.blocks:  # block by block: temporaries stay the size of a block
+            cells = block.astype(np.int64)
+            index = ((first_row_of[cells[:, 0]] + cells[:, 1]) * len(ordered) + position[cells[:, 2]]) * 3 + cells[:, 3]
+            np.add.at(flat, index, cells[:, 4])
         row_doc = np.repeat(np.arange(len(unit_counts), dtype=np.int64), sizes)
-        blocks = [(first_row, self.cells[doc_id]) for (doc_id, _), first_row in zip(unit_counts, first_rows.tolist())
-                  if doc_id in self.cells and len(self.cells[doc_id])]
-        if blocks:
-            cells = np.concatenate([block for _, block in blocks])
-            base = np.repeat([first_row for first_row, _ in blocks], [len(block) for _, block in blocks])
-            np.add.at(table, (base + cells[:, 0], position[cells[:, 1]], cells[:, 2]), cells[:, 3])
         return ordered, table, row_doc
 
 
@@ -330,18 +352,13 @@ class Tally:
         return self
 
     def _count_batch(self) -> None:
-        cells, confusion = self.batch.count(self.counts.column)  # type: ignore[union-attr]
-        for doc_id, doc_cells in cells:
-            self.counts.add_cells(doc_id, doc_cells)
+        doc_ids, cells, confusion = self.batch.count(self.counts.column)  # type: ignore[union-attr]
+        self.counts.add_block(doc_ids, cells)
         self.confusion.update(confusion)
 
     def merge(self, other: "Tally") -> None:
         """Add the counts of another finished tally of other documents."""
-        number = np.array([self.counts.column(*column) for column in other.counts.columns], dtype=np.int64)
-        for doc_id, cells in other.counts.cells.items():
-            renumbered = cells.copy()
-            renumbered[:, 1] = number[cells[:, 1]]
-            self.counts.add_cells(doc_id, renumbered)
+        self.counts.merge(other.counts)
         self.confusion.update(other.confusion)
         self.unresolved.extend(other.unresolved)
         self.mappings |= other.mappings

@@ -267,7 +267,7 @@ class Checker:
             return False
         return True
 
-    def unique_id(self, layer: str, index: int, ident: str, seen: dict[str, str]) -> None:
+    def unique_id(self, layer: str, index: int, ident: str, seen: dict[str, tuple[str, int]]) -> None:
         """``layer[index].id`` must be a printable, non-empty id not used before in the record."""
         if ident in seen or not ident.strip() or not ident.isprintable():
             field_path = f"{layer}[{index}].id"
@@ -276,16 +276,20 @@ class Checker:
             elif not ident.isprintable():
                 self.problem(field_path, f"id {ident!r} contains control characters")
             else:
-                self.problem(field_path, f"duplicate id {ident!r} (first used at {seen[ident]})")
+                first_layer, first_index = seen[ident]
+                self.problem(field_path, f"duplicate id {ident!r} (first used at {first_layer}[{first_index}].id)")
         else:
-            seen[ident] = f"{layer}[{index}].id"
+            seen[ident] = (layer, index)
 
 
 def _gold_span_ok(span: Span, text: str) -> bool:
-    """The passing case of ``Checker.gold_span``, cheap enough to try first on every span."""
-    start, end = span.start, span.end
-    return (0 <= start < end <= len(text) and text[start:end] == span.text
-            and not text[start].isspace() and not text[end - 1].isspace())
+    """The passing case of ``Checker.gold_span``, cheap enough to try first on every span.
+
+    (``strip`` returns the string itself when there is nothing to strip; where it does not,
+    the full check decides.)
+    """
+    start, end, span_text = span.start, span.end, span.text
+    return 0 <= start < end <= len(text) and text[start:end] == span_text and span_text.strip() is span_text
 
 
 def _pred_span_ok(span: PredSpan, text: str) -> bool:
@@ -298,7 +302,7 @@ def _pred_span_ok(span: PredSpan, text: str) -> bool:
 def check_document(doc: Document, labels: LabelSet, checker: Checker) -> None:
     """Every rule of FORMAT.md for a gold document.
 
-    Each check tries the passing case first and builds a field path only for a problem.
+    Each check tries the passing case first, inline, and builds a field path only for a problem.
     """
     text = doc.text
     if not doc.id.strip() or not doc.id.isprintable():
@@ -307,48 +311,65 @@ def check_document(doc: Document, labels: LabelSet, checker: Checker) -> None:
         checker.problem("text", "empty text")
         return
     _check_segmentation(doc, checker)
-    ids: dict[str, str] = {}
+    n = len(text)
+    ids: dict[str, tuple[str, int]] = {}
     mentions: dict[tuple[int, int], str] = {}
     entities: dict[str, Entity] = {}
+    entity_types, roles = labels.entity_types, labels.roles
     for i, entity in enumerate(doc.entities):
-        checker.unique_id("entities", i, entity.id, ids)
-        entities.setdefault(entity.id, entity)
-        if entity.type not in labels.entity_types:
-            checker.label(f"entities[{i}].type", entity.type, labels.entity_types, "entity type")
+        ident = entity.id
+        if ident in ids or not ident.strip() or not ident.isprintable():
+            checker.unique_id("entities", i, ident, ids)
+        else:
+            ids[ident] = ("entities", i)
+        entities.setdefault(ident, entity)
+        if entity.type not in entity_types:
+            checker.label(f"entities[{i}].type", entity.type, entity_types, "entity type")
         if not entity.mentions:
             checker.problem(f"entities[{i}].mentions", "an entity needs at least one mention")
         for j, mention in enumerate(entity.mentions):
-            if not (_gold_span_ok(mention, text) or checker.gold_span(f"entities[{i}].mentions[{j}]", mention, text)):
-                continue
-            key = (mention.start, mention.end)
+            start, end, span_text = mention.start, mention.end, mention.text
+            if not (0 <= start < end <= n and text[start:end] == span_text and span_text.strip() is span_text):
+                if not checker.gold_span(f"entities[{i}].mentions[{j}]", mention, text):
+                    continue
+            key = (start, end)
             owner = mentions.get(key)
             if owner is not None:
-                checker.problem(
-                    f"entities[{i}].mentions[{j}]",
-                    f"mention [{mention.start}, {mention.end}) is already a mention of {owner}",
-                )
-            mentions[key] = entity.id
+                checker.problem(f"entities[{i}].mentions[{j}]", f"mention [{start}, {end}) is already a mention of {owner}")
+            mentions[key] = ident
     events = {event.id for event in doc.events}
+    modes = {event_type: spec.modes for event_type, spec in labels.event_types.items()}
+    factuality = labels.factuality
     for i, event in enumerate(doc.events):
-        checker.unique_id("events", i, event.id, ids)
-        _check_event_labels(checker, i, event.type, event.mode, event.factuality, labels)
-        if not _gold_span_ok(event.trigger, text):
-            checker.gold_span(f"events[{i}].trigger", event.trigger, text)
+        ident = event.id
+        if ident in ids or not ident.strip() or not ident.isprintable():
+            checker.unique_id("events", i, ident, ids)
+        else:
+            ids[ident] = ("events", i)
+        if event.type not in modes or event.factuality not in factuality or (
+                event.mode is not None and event.mode not in modes[event.type]):
+            _check_event_labels(checker, i, event.type, event.mode, event.factuality, labels)
+        trigger = event.trigger
+        start, end, span_text = trigger.start, trigger.end, trigger.text
+        if not (0 <= start < end <= n and text[start:end] == span_text and span_text.strip() is span_text):
+            checker.gold_span(f"events[{i}].trigger", trigger, text)
         if event.coref is not None and not event.coref.strip():
             checker.problem(f"events[{i}].coref", "empty coref id")
         seen_args: set[tuple[str, int, int]] = set()
         for j, argument in enumerate(event.arguments):
-            span = argument.span
-            if argument.role not in labels.roles:
-                checker.label(f"events[{i}].arguments[{j}].role", argument.role, labels.roles, "role")
-            if not (_gold_span_ok(span, text) or checker.gold_span(f"events[{i}].arguments[{j}].span", span, text)):
-                continue
-            if mentions.get((span.start, span.end)) != argument.entity:
+            span, role = argument.span, argument.role
+            if role not in roles:
+                checker.label(f"events[{i}].arguments[{j}].role", role, roles, "role")
+            key = (span.start, span.end)
+            owner = mentions.get(key)
+            if owner is None or text[key[0]:key[1]] != span.text:  # a mention's span is known to be well formed
+                if not checker.gold_span(f"events[{i}].arguments[{j}].span", span, text):
+                    continue
+            if owner != argument.entity:
                 _check_mention_of(checker, f"events[{i}].arguments[{j}]", argument.entity, span, entities, mentions)
-            key = (argument.role, span.start, span.end)
-            if key in seen_args:
-                checker.problem(f"events[{i}].arguments[{j}]", f"duplicate argument ({argument.role}, {span.text!r})")
-            seen_args.add(key)
+            if (role, *key) in seen_args:
+                checker.problem(f"events[{i}].arguments[{j}]", f"duplicate argument ({role}, {span.text!r})")
+            seen_args.add((role, *key))
     for i, stance in enumerate(doc.stances):
         where = f"stances[{i}]"
         checker.unique_id("stances", i, stance.id, ids)

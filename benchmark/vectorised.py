@@ -182,10 +182,10 @@ class Batch:
 
     # --- counting ----------------------------------------------------------------------------
 
-    def count(self, column: Callable[[str, str], int]) -> tuple[list[tuple[str, np.ndarray]], Counter]:
-        """Each document's count cells (row, column, field, value; ``column(metric, label)`` numbers
-        the columns), in the order added, and the batch's type confusion; then the batch is empty."""
-        cells: list[np.ndarray] = []  # columns: doc, row, metric, label, field
+    def count(self, column: Callable[[str, str], int]) -> tuple[list[str], np.ndarray, Counter]:
+        """The documents in the order added, their count cells (document number, row, column, field,
+        value; ``column(metric, label)`` numbers the columns) and the type confusion; then the batch is empty."""
+        cells: list[np.ndarray] = []  # columns: doc, row, metric, label, field, value
         confusion: Counter = Counter()
         if self.ids:
             tc_pairs = self._count_triggers(cells, confusion)
@@ -193,9 +193,9 @@ class Batch:
             self._count_mentions(cells)
             self._count_tuples(cells)
             self._count_stances(cells, tc_pairs)
-        result = self._per_document(cells, column)
+        result = self.ids, self._summed(cells, column), confusion
         self.clear()
-        return result, confusion
+        return result
 
     def _rows(self, docs: np.ndarray, positions: np.ndarray) -> np.ndarray:
         """Each item's row in its document (the unit holding its position; 0 before the first)."""
@@ -332,11 +332,10 @@ class Batch:
         for index, field in ((is_gold & matched, TP), (is_gold & ~matched, FN), (~is_gold & ~matched, FP)):
             cells.append(_cells(docs[index], rows[index], metric, breakdown[index], field))
 
-    def _per_document(self, cells: list[np.ndarray], column: Callable[[str, str], int]) -> list[tuple[str, np.ndarray]]:
-        """Sum equal cells; split them by document as (row, column, field, value)."""
+    def _summed(self, cells: list[np.ndarray], column: Callable[[str, str], int]) -> np.ndarray:
+        """Equal cells summed, as (doc, row, column, field, value)."""
         table = np.concatenate(cells) if cells else np.zeros((0, 6), dtype=np.int64)
         sizes = [int(table[:, i].max(initial=0)) + 1 for i in range(5)]
-        sizes[0] = max(sizes[0], len(self.ids))
         if np.prod(np.array(sizes, dtype=float)) < 2.0**62:  # one int64 code per cell: 1-d sorts
             unique, inverse = np.unique(np.ravel_multi_index(tuple(table[:, :5].T), sizes), return_inverse=True)
             summed = np.column_stack(np.unravel_index(unique, sizes))
@@ -348,10 +347,7 @@ class Batch:
         column_of = np.zeros(int(present.max(initial=0)) + 1, dtype=np.int64)
         column_of[present] = [column(METRICS[code // sizes[3]], self.code.names[code % sizes[3]])
                               for code in present.tolist()]
-        columns = column_of[metric_label]
-        out = np.column_stack([summed[:, 1], columns, summed[:, 4], values]).astype(np.int64)
-        bounds = np.searchsorted(summed[:, 0], np.arange(len(self.ids) + 1))
-        return [(doc_id, out[bounds[d]:bounds[d + 1]]) for d, doc_id in enumerate(self.ids)]
+        return np.column_stack([summed[:, 0], summed[:, 1], column_of[metric_label], summed[:, 4], values])
 
 
 def _set_numbers(members: np.ndarray, n_events: int) -> np.ndarray:

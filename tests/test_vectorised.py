@@ -95,10 +95,12 @@ def batch_counts(pairs: list[tuple[Document, Prediction | None]], unit: str):
     batch = Batch(OPTIONS, unit)
     taken = [batch.add(gold, pred) for gold, pred in pairs]
     columns: dict[tuple[str, str], int] = {}
-    cells, confusion = batch.count(lambda metric, label: columns.setdefault((metric, label), len(columns)))
+    doc_ids, cells, confusion = batch.count(lambda metric, label: columns.setdefault((metric, label), len(columns)))
     names = {number: column for column, number in columns.items()}
-    counted = iter([{(row, *names[column], field): value for row, column, field, value in doc_cells.tolist()}
-                    for _, doc_cells in cells])
+    by_document: list[dict] = [{} for _ in doc_ids]
+    for doc, row, column, field, value in cells.tolist():
+        by_document[doc][(row, *names[column], field)] = value
+    counted = iter(by_document)
     return [next(counted) if ok else None for ok in taken], confusion
 
 
