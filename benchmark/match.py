@@ -25,7 +25,6 @@ from collections import defaultdict
 from typing import Any, NamedTuple
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 SPAN_RULES = ("exact", "overlap")
 
@@ -141,6 +140,8 @@ def _match_best(gold: list[Item], pred: list[Item], gold_ids: list[int], pred_id
                 weights[row, col] = 1.0 + epsilon * (overlap + _attribute_agreement(gold[i], pred[j])) / 2
     if not weights.any():
         return
+    from scipy.optimize import linear_sum_assignment  # imported when first needed: it takes a quarter second
+
     rows, cols = linear_sum_assignment(weights, maximize=True)
     for row, col in zip(rows, cols):
         if weights[row, col] > 0:

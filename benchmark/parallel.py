@@ -43,6 +43,7 @@ from benchmark.validate import (Checker, IssueLog, check_document, check_predict
 
 SERIAL_BELOW_BYTES = 4_000_000  # smaller inputs are scored in this process (a pool costs more than it saves)
 MAX_AUTO_WORKERS = 8
+READ_BUFFER = 1 << 20  # gold lines are long: a large buffer reads each in one piece
 RANGES_PER_WORKER = 4  # gold byte ranges per process, so that uneven ranges even out
 
 
@@ -295,7 +296,7 @@ class _CountTask:
         result = _RangeResult(Tally(self.options, self.unit))
         pred_handle = self.pred_file.open("rb") if self.pred_of else None
         try:
-            with self.gold_files[file_index].open("rb") as gold_handle:
+            with self.gold_files[file_index].open("rb", buffering=READ_BUFFER) as gold_handle:
                 gold_handle.seek(start)
                 offset = start
                 while offset < end:

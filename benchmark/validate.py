@@ -446,37 +446,56 @@ def _check_mention_of(checker: Checker, where: str, entity_id: str, span: Span, 
 
 
 def check_prediction(pred: Prediction, gold: Document, labels: LabelSet, checker: Checker) -> None:
-    """Every rule of FORMAT.md for one system output, against its gold document."""
+    """Every rule of FORMAT.md for one system output, against its gold document.
+
+    As in ``check_document``, the passing case of each check is tried first, inline.
+    """
     text = gold.text
+    n = len(text)
     if pred.text is not None and pred.text != text:
         checker.problem("text", "differs from the gold document's text (omit 'text' or copy it exactly)")
     n_sentences = len(gold.sentences)
-    ids: dict[str, str] = {}
+    ids: dict[str, tuple[str, int]] = {}
     for name, spans in (("paragraphs", pred.paragraphs), ("sentences", pred.sentences)):
         for i, span in enumerate(spans or ()):
             checker.pred_span(f"{name}[{i}]", span, text)
+    entity_types, roles = labels.entity_types, labels.roles
     for i, entity in enumerate(pred.entities or ()):
         checker.unique_id("entities", i, entity.id, ids)
-        if entity.type not in labels.entity_types:
-            checker.label(f"entities[{i}].type", entity.type, labels.entity_types, "entity type")
+        if entity.type not in entity_types:
+            checker.label(f"entities[{i}].type", entity.type, entity_types, "entity type")
         if not entity.mentions:
             checker.problem(f"entities[{i}].mentions", "an entity needs at least one mention")
         for j, mention in enumerate(entity.mentions):
             if not _pred_span_ok(mention, text):
                 checker.pred_span(f"entities[{i}].mentions[{j}]", mention, text)
     events = {event.id for event in pred.events}
+    modes = {event_type: spec.modes for event_type, spec in labels.event_types.items()}
+    factuality = labels.factuality
     for i, event in enumerate(pred.events):
-        checker.unique_id("events", i, event.id, ids)
-        _check_event_labels(checker, i, event.type, event.mode, event.factuality, labels)
-        if not _pred_span_ok(event.trigger, text):
-            checker.pred_span(f"events[{i}].trigger", event.trigger, text)
+        ident = event.id
+        if ident in ids or not ident.strip() or not ident.isprintable():
+            checker.unique_id("events", i, ident, ids)
+        else:
+            ids[ident] = ("events", i)
+        if event.type not in modes or event.factuality not in factuality or (
+                event.mode is not None and event.mode not in modes[event.type]):
+            _check_event_labels(checker, i, event.type, event.mode, event.factuality, labels)
+        trigger = event.trigger
+        start, end, span_text = trigger.start, trigger.end, trigger.text
+        if start is None or end is None or not 0 <= start < end <= n or (
+                span_text is not None and text[start:end] != span_text):
+            checker.pred_span(f"events[{i}].trigger", trigger, text)
         if event.sentence is not None:
             _check_sentence(checker, f"events[{i}]", event.sentence, n_sentences)
         for j, argument in enumerate(event.arguments):
-            if argument.role not in labels.roles:
-                checker.label(f"events[{i}].arguments[{j}].role", argument.role, labels.roles, "role")
-            if not _pred_span_ok(argument.span, text):
-                checker.pred_span(f"events[{i}].arguments[{j}].span", argument.span, text)
+            if argument.role not in roles:
+                checker.label(f"events[{i}].arguments[{j}].role", argument.role, roles, "role")
+            span = argument.span
+            start, end, span_text = span.start, span.end, span.text
+            if start is None or end is None or not 0 <= start < end <= n or (
+                    span_text is not None and text[start:end] != span_text):
+                checker.pred_span(f"events[{i}].arguments[{j}].span", span, text)
     for i, stance in enumerate(pred.stances):
         where = f"stances[{i}]"
         checker.unique_id("stances", i, stance.id, ids)
