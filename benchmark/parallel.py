@@ -22,6 +22,7 @@ import difflib
 import hashlib
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -355,7 +356,13 @@ def _read_at(handle, line: Line) -> bytes:
 
 
 class _executor:
-    """A process pool for ``workers`` > 1 (fork where the platform has it), else nothing: map in this process."""
+    """A process pool for ``workers`` > 1, else nothing (map in this process).
+
+    Workers are forked when this process runs a single thread (fast, and scripts need no
+    ``if __name__ == "__main__"`` guard); when other threads run, forking could copy a lock
+    one of them holds and deadlock the child, so workers start from a fork server (or are
+    spawned where there is none).
+    """
 
     def __init__(self, workers: int):
         self.workers = workers
@@ -364,8 +371,11 @@ class _executor:
     def __enter__(self) -> Executor | None:
         if self.workers > 1:
             methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else None)
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            if "fork" in methods and threading.active_count() == 1:
+                method = "fork"
+            else:
+                method = "forkserver" if "forkserver" in methods else "spawn"
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(method))
         return self.pool
 
     def __exit__(self, *exc_info) -> None:

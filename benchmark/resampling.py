@@ -25,6 +25,9 @@ import numpy as np
 Statistic = Callable[[np.ndarray], np.ndarray]  # (draws, columns, 3) summed counts -> (draws,) values
 
 
+CHUNK_CELLS = 1 << 22  # draws x units generated at once: memory stays bounded whatever the corpus size
+
+
 def resample_weights(n_units: int, n_draws: int, rng: np.random.Generator) -> np.ndarray:
     """(n_draws, n_units) counts of how often each unit is drawn, each row summing to n_units."""
     if n_units == 0:
@@ -40,6 +43,24 @@ def resampled_sums(table: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return (weights @ table.reshape(units, columns * three)).reshape(-1, columns, three)
 
 
+def bootstrap_sums(tables: list[np.ndarray], n_draws: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """``resampled_sums`` of each table (same units) under the same ``n_draws`` resamples.
+
+    The weights are drawn in chunks of rows, which consumes the generator exactly as one
+    ``resample_weights`` call does (same numbers), in memory bounded by ``CHUNK_CELLS``.
+    """
+    n_units = tables[0].shape[0]
+    rows = max(1, CHUNK_CELLS // max(n_units, 1))
+    flat = [table.reshape(n_units, -1).astype(float) for table in tables]
+    parts: list[list[np.ndarray]] = [[] for _ in tables]
+    for start in range(0, n_draws, rows):
+        weights = resample_weights(n_units, min(rows, n_draws - start), rng)
+        for table, out in zip(flat, parts):
+            out.append(weights @ table)
+    return [np.concatenate(out).reshape(n_draws, *table.shape[1:]) if out else np.zeros((0, *table.shape[1:]))
+            for out, table in zip(parts, tables)]
+
+
 def percentile_interval(values: np.ndarray, level: float) -> tuple[float, float]:
     """Percentile interval of the defined (non-NaN) values."""
     low, high = np.nanquantile(values, [(1 - level) / 2, (1 + level) / 2])
@@ -50,8 +71,8 @@ def paired_bootstrap_p(table_a: np.ndarray, table_b: np.ndarray, statistic: Stat
                        n: int, rng: np.random.Generator) -> float:
     """Two-sided p-value of the difference statistic(B) - statistic(A) by paired bootstrap."""
     observed = float(statistic(table_b.sum(0, keepdims=True))[0] - statistic(table_a.sum(0, keepdims=True))[0])
-    weights = resample_weights(table_a.shape[0], n, rng)
-    deltas = statistic(resampled_sums(table_b, weights)) - statistic(resampled_sums(table_a, weights))
+    sums_a, sums_b = bootstrap_sums([table_a, table_b], n, rng)
+    deltas = statistic(sums_b) - statistic(sums_a)
     extreme = np.count_nonzero(np.abs(deltas - observed) >= abs(observed) - 1e-12) if observed else n
     return (extreme + 1) / (n + 1)
 

@@ -23,7 +23,7 @@ from benchmark.document_counts import DocumentScore, score_document
 from benchmark.match import SPAN_RULES
 from benchmark.metrics import COUNTED, F_AVG_POLARITIES, METRICS
 from benchmark.model import Document, Prediction
-from benchmark.resampling import percentile_interval, resample_weights, resampled_sums
+from benchmark.resampling import bootstrap_sums, percentile_interval
 from benchmark.signature import Signature
 
 ARG_RULES = ("mention", "coref")
@@ -162,8 +162,7 @@ class Report:
         if not cols or not table.shape[0] or not self.resampling.n:
             return {}
         rng = np.random.default_rng([self.resampling.seed, 1])
-        weights = resample_weights(table.shape[0], self.resampling.n, rng)
-        sums = resampled_sums(table[:, [i for i, _ in cols]], weights)
+        (sums,) = bootstrap_sums([table[:, [i for i, _ in cols]]], self.resampling.n, rng)
         tp, fp, fn = sums[..., 0], sums[..., 1], sums[..., 2]
         denominator = 2 * tp + fp + fn
         f1 = np.where(denominator > 0, 2 * tp / np.maximum(denominator, 1), np.nan)
@@ -437,8 +436,8 @@ def _metric_results(report: Report, rng: np.random.Generator) -> dict[str, Metri
     unit_table = report.unit_table()
     intervals: dict[str, dict[str, tuple[float, float]]] = {}
     if report.resampling.n and unit_table.shape[0]:
-        weights = resample_weights(unit_table.shape[0], report.resampling.n, rng)
-        draws = _statistics(report.columns, zd, drop_undefined=True)(resampled_sums(unit_table, weights))
+        (sums,) = bootstrap_sums([unit_table], report.resampling.n, rng)
+        draws = _statistics(report.columns, zd, drop_undefined=True)(sums)
         intervals = {m: {k: percentile_interval(v, report.resampling.level) for k, v in stats.items()
                          if not np.isnan(v).all()}
                      for m, stats in draws.items()}

@@ -27,6 +27,16 @@ def test_weights_are_counts_of_draws() -> None:
     assert abs(w.mean() - 1.0) < 0.05  # every unit drawn once per resample on average
 
 
+@pytest.mark.parametrize("n_units", [1, 7, 22, 999])
+def test_chunked_bootstrap_sums_equal_one_draw_of_all_weights(n_units, monkeypatch) -> None:
+    import benchmark.resampling as resampling
+    table = np.random.default_rng(5).integers(0, 9, size=(n_units, 4, 3))
+    whole = resampled_sums(table, resample_weights(n_units, 301, np.random.default_rng(3)))
+    monkeypatch.setattr(resampling, "CHUNK_CELLS", 2 * n_units + 1)  # chunks of two draws
+    (chunked,) = resampling.bootstrap_sums([table], 301, np.random.default_rng(3))
+    assert (chunked == whole).all()
+
+
 def test_resampled_sums_with_unit_weights_are_the_total() -> None:
     t = table([[1, 0, 1], [2, 1, 0], [0, 3, 3]])
     assert (resampled_sums(t, np.ones((1, 3)))[0] == t.sum(0)).all()
