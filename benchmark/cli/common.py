@@ -109,10 +109,13 @@ BootstrapOption = Annotated[int, typer.Option("--bootstrap", help="Bootstrap res
 UnitOption = Annotated[str, typer.Option(
     "--unit", help="Resampling unit: doc, paragraph, sentence, or auto (doc with >= 5 documents, else sentence).")]
 SeedOption = Annotated[int, typer.Option("--seed", help="Random seed of the bootstrap.")]
+WorkersOption = Annotated[Optional[int], typer.Option(
+    "--workers", min=1, help="Processes that read and count [default: the usable CPUs for inputs of 4 MB or more, "
+    "else 1]. Scores do not depend on it.")]
 
 
 def _load_report(pred: Path, gold: Path | None, split: str, labels: Path | None, span: str, args: str,
-                 compat: str, bootstrap: int, unit: str, seed: int, lenient: bool = False):
-    return score_file(pred, gold, split=split, labels=load_labels(labels), lenient=lenient,
+                 compat: str, bootstrap: int, unit: str, seed: int, lenient: bool = False, workers: int | None = None):
+    return score_file(pred, gold, split=split, labels=load_labels(labels), lenient=lenient, workers=workers,
                       options=ScoringOptions(span=span, args=args, compat=compat),
                       resampling=ResamplingOptions(unit=unit, n=bootstrap, seed=seed))

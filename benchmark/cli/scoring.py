@@ -10,8 +10,8 @@ import typer
 
 from benchmark import render
 from benchmark.cli.common import (SHOWN_ISSUES, ArgsOption, BootstrapOption, CompatOption, GoldOption, JsonFlag,
-                                  LabelsOption, SeedOption, SpanOption, SplitOption, UnitOption, _load_report, app, err,
-                                  exits_on_error, guard_output, out)
+                                  LabelsOption, SeedOption, SpanOption, SplitOption, UnitOption, WorkersOption,
+                                  _load_report, app, err, exits_on_error, guard_output, out)
 from benchmark.comparison import compare as compare_reports
 from benchmark.errors import ExitCode
 from benchmark.jsonl import write_text
@@ -36,12 +36,13 @@ def score(
     markdown: Annotated[bool, typer.Option("--markdown", help="Print a Markdown table instead.")] = False,
     lenient: Annotated[bool, typer.Option(
         "--lenient", help="Skip invalid records (each a false positive) instead of rejecting the file.")] = False,
+    workers: WorkersOption = None,
 ) -> None:
     """Score predictions: P/R/F1 for every metric, with bootstrap CIs and a signature."""
     with exits_on_error():
         if json_out is not None:
             guard_output(json_out, pred, gold, labels)
-        report = _load_report(pred, gold, split, labels, span, args, compat, bootstrap, unit, seed, lenient)
+        report = _load_report(pred, gold, split, labels, span, args, compat, bootstrap, unit, seed, lenient, workers)
         if json_out is not None:
             write_text(json_out, json.dumps(report.to_json(), indent=1) + "\n")
     if markdown:
