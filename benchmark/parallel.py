@@ -23,7 +23,7 @@ import hashlib
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,23 +185,27 @@ def _index_range(task: tuple[int, Path, int, int]) -> tuple[list[tuple[int, int,
     _, path, start, end = task
     found = []
     number = 0
-    with path.open("rb") as handle:
+    for number, offset, raw in _range_lines(path, start, end):
+        if raw.strip():
+            try:
+                found.append((number, offset, len(raw), _ID.decode(raw).id))
+            except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+                found.append((number, offset, len(raw), None))
+    return found, number
+
+
+def _range_lines(path: Path, start: int, end: int) -> Iterator[tuple[int, int, bytes]]:
+    """(number within the range, byte offset, line with its end) of every line starting in [start, end)."""
+    with path.open("rb", buffering=READ_BUFFER) as handle:
         handle.seek(start)
-        offset = start
+        offset, number = start, 0
         while offset < end:
             raw = handle.readline()
             if not raw:
-                break
+                return
             number += 1
-            if raw.strip():
-                try:
-                    doc_id: str | None = _ID.decode(raw)
-                    doc_id = doc_id.id  # type: ignore[union-attr]
-                except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
-                    doc_id = None
-                found.append((number, offset, len(raw), doc_id))
+            yield number, offset, raw
             offset += len(raw)
-    return found, number
 
 
 def _byte_ranges(path: Path, parts: int) -> list[tuple[int, int]]:
@@ -297,17 +301,10 @@ class _CountTask:
         result = _RangeResult(Tally(self.options, self.unit))
         pred_handle = self.pred_file.open("rb") if self.pred_of else None
         try:
-            with self.gold_files[file_index].open("rb", buffering=READ_BUFFER) as gold_handle:
-                gold_handle.seek(start)
-                offset = start
-                while offset < end:
-                    raw = gold_handle.readline()
-                    if not raw:
-                        break
-                    offset += len(raw)
-                    result.physical_lines += 1
-                    if raw.strip():
-                        self._document(file_index, result.physical_lines, raw.rstrip(b"\r\n"), pred_handle, result)
+            for number, _, raw in _range_lines(self.gold_files[file_index], start, end):
+                result.physical_lines = number
+                if raw.strip():
+                    self._document(file_index, number, raw.rstrip(b"\r\n"), pred_handle, result)
         finally:
             if pred_handle is not None:
                 pred_handle.close()

@@ -25,7 +25,7 @@ import msgspec
 from benchmark.errors import InputError, Issue, Location
 from benchmark.jsonl import read_lines
 from benchmark.labels import LabelSet, load_labels
-from benchmark.model import Document, Entity, Prediction, PredSpan, Span
+from benchmark.model import Document, Entity, Event, PredEvent, Prediction, PredSpan, Span
 
 DEFAULT_KEEP = 1000  # issues kept in memory; further ones are only counted
 
@@ -339,16 +339,8 @@ def check_document(doc: Document, labels: LabelSet, checker: Checker) -> None:
             mentions[key] = ident
     events = {event.id for event in doc.events}
     modes = {event_type: spec.modes for event_type, spec in labels.event_types.items()}
-    factuality = labels.factuality
     for i, event in enumerate(doc.events):
-        ident = event.id
-        if ident in ids or not ident.strip() or not ident.isprintable():
-            checker.unique_id("events", i, ident, ids)
-        else:
-            ids[ident] = ("events", i)
-        if event.type not in modes or event.factuality not in factuality or (
-                event.mode is not None and event.mode not in modes[event.type]):
-            _check_event_labels(checker, i, event.type, event.mode, event.factuality, labels)
+        _check_event_id_and_labels(checker, i, event, ids, modes, labels)
         trigger = event.trigger
         start, end, span_text = trigger.start, trigger.end, trigger.text
         if not (0 <= start < end <= n and text[start:end] == span_text and span_text.strip() is span_text):
@@ -390,6 +382,19 @@ def check_document(doc: Document, labels: LabelSet, checker: Checker) -> None:
             checker.problem(f"{where}.evidence", "a gold stance needs at least one evidence span")
         for j, span in enumerate(stance.evidence):
             checker.gold_span(f"{where}.evidence[{j}]", span, text)
+
+
+def _check_event_id_and_labels(checker: Checker, index: int, event: Event | PredEvent, ids: dict[str, tuple[str, int]],
+                               modes: dict[str, tuple[str, ...]], labels: LabelSet) -> None:
+    """``events[index]``: a new, well-formed id; type, mode and factuality from the label set (passing case first)."""
+    ident = event.id
+    if ident in ids or not ident.strip() or not ident.isprintable():
+        checker.unique_id("events", index, ident, ids)
+    else:
+        ids[ident] = ("events", index)
+    if event.type not in modes or event.factuality not in labels.factuality or (
+            event.mode is not None and event.mode not in modes[event.type]):
+        _check_event_labels(checker, index, event.type, event.mode, event.factuality, labels)
 
 
 def _check_event_labels(checker: Checker, index: int, event_type: str, mode: str | None, factuality: str,
@@ -471,16 +476,8 @@ def check_prediction(pred: Prediction, gold: Document, labels: LabelSet, checker
                 checker.pred_span(f"entities[{i}].mentions[{j}]", mention, text)
     events = {event.id for event in pred.events}
     modes = {event_type: spec.modes for event_type, spec in labels.event_types.items()}
-    factuality = labels.factuality
     for i, event in enumerate(pred.events):
-        ident = event.id
-        if ident in ids or not ident.strip() or not ident.isprintable():
-            checker.unique_id("events", i, ident, ids)
-        else:
-            ids[ident] = ("events", i)
-        if event.type not in modes or event.factuality not in factuality or (
-                event.mode is not None and event.mode not in modes[event.type]):
-            _check_event_labels(checker, i, event.type, event.mode, event.factuality, labels)
+        _check_event_id_and_labels(checker, i, event, ids, modes, labels)
         trigger = event.trigger
         start, end, span_text = trigger.start, trigger.end, trigger.text
         if start is None or end is None or not 0 <= start < end <= n or (

@@ -4,7 +4,9 @@ stdlib ``json`` parse of the same files (the floor any Python scorer using it pa
     python scripts/bench_scorer.py [--sizes 1000,10000,100000,1000000] [--workdir /tmp/evbench-bench]
                                    [--textee PATH]   # a checkout of ej0cl6/TextEE (not vendored)
 
-Each measurement runs in a fresh process (peak RSS from ``resource``): (1) the reference:
+Each measurement runs in a fresh process (peak RSS from ``resource``, of the process and of
+the largest of the worker processes it starts; ``score_file`` uses the usable CPUs for large
+inputs): (1) the reference:
 ``json.loads`` of every line of the gold and prediction files; (2) evbench: load and
 validate the gold, stream and validate the predictions, score every metric (no bootstrap),
 and (3) the same with 1,000 bootstrap resamples (documents). With ``--textee``, (4) TextEE's
@@ -119,13 +121,16 @@ assert scores["trigger_cls"]["match_num"] > 0
 """
 
 
-def measure(code: str, *args: str) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of a fresh Python process running ``code``."""
-    wrapper = code + "\nimport resource\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+def measure(code: str, *args: str) -> tuple[float, float, float]:
+    """(wall seconds, peak RSS in MB, largest peak RSS of its worker processes in MB) of a fresh
+    Python process running ``code``."""
+    wrapper = code + ("\nimport resource\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
+                      "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
     started = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", wrapper, *args], capture_output=True, text=True, check=True)
     wall = time.perf_counter() - started
-    return wall, int(out.stdout.strip().splitlines()[-1]) / 1024
+    own, children = out.stdout.strip().splitlines()[-1].split()
+    return wall, int(own) / 1024, int(children) / 1024
 
 
 def main() -> int:
@@ -135,23 +140,24 @@ def main() -> int:
     parser.add_argument("--textee", type=Path, help="path of a TextEE checkout, to run its scorer side by side")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
-    baseline_wall, baseline_rss = measure("pass")
+    baseline_wall, baseline_rss, _ = measure("pass")
     print(f"empty interpreter: {baseline_wall:.2f} s, {baseline_rss:.0f} MB (included in every row)")
     textee_head = " TextEE s | ratio | TextEE MB |" if args.textee else ""
-    print("| events | file MB | json parse s | evbench s | ratio | + bootstrap s | ratio | json MB | evbench MB |" + textee_head)
+    print("| events | file MB | json parse s | evbench s | ratio | + bootstrap s | ratio | json MB | evbench MB "
+          "(main / each worker) |" + textee_head)
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|---:|---:|" if args.textee else ""))
     for size in (int(s) for s in args.sizes.split(",")):
         gold, pred = make_corpus(size, args.workdir)
         mb = (gold.stat().st_size + pred.stat().st_size) / 1e6
-        json_wall, json_rss = measure(REFERENCE, str(gold), str(pred))
-        ev_wall, ev_rss = measure(EVBENCH, str(gold), str(pred), "0")
-        boot_wall, _ = measure(EVBENCH, str(gold), str(pred), "1000")
+        json_wall, json_rss, _ = measure(REFERENCE, str(gold), str(pred))
+        ev_wall, ev_rss, worker_rss = measure(EVBENCH, str(gold), str(pred), "0")
+        boot_wall, _, _ = measure(EVBENCH, str(gold), str(pred), "1000")
         textee = ""
         if args.textee:
-            tx_wall, tx_rss = measure(TEXTEE, str(args.textee), str(gold), str(pred))
+            tx_wall, tx_rss, _ = measure(TEXTEE, str(args.textee), str(gold), str(pred))
             textee = f" {tx_wall:.2f} | {tx_wall / json_wall:.2f} | {tx_rss:.0f} |"
         print(f"| {size:,} | {mb:.0f} | {json_wall:.2f} | {ev_wall:.2f} | {ev_wall / json_wall:.2f} | {boot_wall:.2f} | "
-              f"{boot_wall / json_wall:.2f} | {json_rss:.0f} | {ev_rss:.0f} |" + textee, flush=True)
+              f"{boot_wall / json_wall:.2f} | {json_rss:.0f} | {ev_rss:.0f} / {worker_rss:.0f} |" + textee, flush=True)
     return 0
 
 
