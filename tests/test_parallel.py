@@ -88,3 +88,18 @@ def test_byte_ranges_cover_the_file_in_whole_lines(tmp_path) -> None:
     lines = _index(map, [path], 5)
     assert [line.id for line in lines] == [f"d{i}" for i in range(60_000)]
     assert lines[30_000].number == 30_002  # the blank line is counted, as read_lines counts it
+
+
+def test_cli_workers_option_gives_the_same_json(tmp_path, predictions) -> None:
+    from typer.testing import CliRunner
+
+    from benchmark.cli import app
+    outputs = []
+    for workers in ("1", "2"):
+        target = tmp_path / f"report-{workers}.json"
+        result = CliRunner().invoke(app, ["score", "--pred", str(predictions), "--split", "all", "--bootstrap", "100",
+                                          "--workers", workers, "--json", str(target)])
+        assert result.exit_code == 0, result.output
+        outputs.append(target.read_text())
+    assert outputs[0] == outputs[1]
+    assert CliRunner().invoke(app, ["score", "--pred", str(predictions), "--workers", "0"]).exit_code == 2
