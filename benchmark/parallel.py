@@ -2,7 +2,10 @@
 
 ``score_files`` returns what validating the gold (``loader.index_gold``), streaming the
 validated predictions (``validate.iter_predictions``) and ``scorer.score`` return — the same
-counts, problems and signature — with the work spread over processes:
+counts, problems (in line order; the first ``IssueLog.keep`` of them kept when no range holds
+more) and signature — with the work spread over processes. Two differences, both
+deliberate: the problems of every gold file are listed (not only of the first file that
+has some), and an id repeated across gold files is located by line.
 
 1. index the predictions: each process reads a byte range of the file and notes, per line,
    its number, byte offset and document id (a decoder that reads only ``id``); the parent
@@ -106,7 +109,7 @@ def score_files(pred_path: str | Path, gold_paths: Sequence[str | Path], labels:
             for issue in exc.issues:
                 pred_log.add(issue)
             pred_lines = []
-        pred_of = _first_predictions(pred_lines, pred_file, pred_log)
+        pred_of, repeated = _first_predictions(pred_lines, pred_file, pred_log)
         ranges = [(i, start, end) for i, path in enumerate(gold_files)
                   for start, end in _byte_ranges(path, workers * RANGES_PER_WORKER if workers > 1 else 1)]
         task = _CountTask(tuple(gold_files), pred_file, labels, options, resampling.unit, pred_of)
@@ -114,11 +117,15 @@ def score_files(pred_path: str | Path, gold_paths: Sequence[str | Path], labels:
     documents, gold_log = _gold_in_order(ranges, results, gold_files)
     gold_log.raise_if_any()
     gold_ids = {doc.id for doc in documents}
-    for line in pred_of.values():
-        if line.id not in gold_ids and not _decoding_problem(pred_file, line, Prediction, pred_log):
+    for line in [*pred_of.values(), *repeated]:
+        if line.id in gold_ids and line in repeated:
+            message = f"duplicate document id {line.id!r} (first on line {pred_of[line.id].number})"  # type: ignore[index]
+        elif line.id not in gold_ids and (line in repeated or not _decoding_problem(pred_file, line, Prediction, pred_log)):
             hint = difflib.get_close_matches(line.id, list(gold_ids), n=1)  # type: ignore[arg-type]
             message = f"no gold document with id {line.id!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
-            pred_log.add(Issue(Location(str(pred_file), line.number, "id"), message))
+        else:
+            continue
+        pred_log.add(Issue(Location(str(pred_file), line.number, "id"), message))
     for result in results:
         pred_log.extend(result.pred_log)
     pred_log.sort()
@@ -138,18 +145,26 @@ def _gold_in_order(ranges: list[tuple[int, int, int]], results: list[_RangeResul
     lines_before = [0] * len(files)  # physical lines in the earlier ranges of each file
     for (file_index, _, _), result in zip(ranges, results):
         base = lines_before[file_index]
-        for issue in result.gold_log.issues:
-            log.add(Issue(Location(issue.location.path, base + issue.location.line, issue.location.field), issue.message))
-        log.total += result.gold_log.total - len(result.gold_log.issues)
+        log.issues.extend(Issue(Location(issue.location.path, base + issue.location.line, issue.location.field),
+                                issue.message) for issue in result.gold_log.issues)
+        log.total += result.gold_log.total
         documents.extend(doc._replace(line=base + doc.line) for doc in result.documents)
         lines_before[file_index] += result.physical_lines
     first: dict[str, _GoldDocument] = {}
+    repeats: list[Issue] = []
     for doc in documents:
         original = first.setdefault(doc.id, doc)
         if original is not doc:
             message = (f"duplicate document id {doc.id!r} (first on line {original.line})" if original.file == doc.file
                        else f"document id {doc.id!r} is also in {files[original.file]}")
-            log.add(Issue(Location(str(files[doc.file]), doc.line, "id"), message))
+            repeats.append(Issue(Location(str(files[doc.file]), doc.line, "id"), message))
+    # as when streaming, a line repeating an id gets that problem alone, not its rule problems
+    repeated_at = {(issue.location.path, issue.location.line) for issue in repeats}
+    kept = [issue for issue in log.issues if (issue.location.path, issue.location.line) not in repeated_at]
+    log.total -= len(log.issues) - len(kept)
+    log.issues = kept
+    log.issues.extend(repeats)
+    log.total += len(repeats)
     log.sort([str(path) for path in files])
     return documents, log
 
@@ -235,18 +250,26 @@ def _check_start(path: Path) -> None:
     next(iter(read_lines(path)))
 
 
-def _first_predictions(lines: list[Line], path: Path, log: IssueLog) -> dict[str, Line]:
-    """Document id -> the line of its prediction; repeated and unreadable lines are problems."""
+def _first_predictions(lines: list[Line], path: Path, log: IssueLog) -> tuple[dict[str, Line], list[Line]]:
+    """Document id -> the line of its prediction, and the later decodable lines that repeat an id.
+
+    As when streaming, a line that cannot be decoded claims no id (its problem is logged);
+    whether a repeated id is a duplicate or an unknown document is decided once the gold ids
+    are known.
+    """
     first: dict[str, Line] = {}
+    repeated: list[Line] = []
     for line in lines:
         if line.id is None:
             _decoding_problem(path, line, Prediction, log)
         elif line.id not in first:
             first[line.id] = line
-        elif not _decoding_problem(path, line, Prediction, log):  # a shape error is reported before the id
-            message = f"duplicate document id {line.id!r} (first on line {first[line.id].number})"
-            log.add(Issue(Location(str(path), line.number, "id"), message))
-    return first
+        elif not _decoding_problem(path, line, Prediction, log):
+            if _decoding_problem(path, first[line.id], Prediction, log):  # the first one claimed nothing after all
+                first[line.id] = line
+            else:
+                repeated.append(line)
+    return first, repeated
 
 
 def _decoding_problem(path: Path, line: Line, kind: type, log: IssueLog) -> bool:
@@ -320,12 +343,13 @@ class _CountTask:
         except InputError as exc:
             result.gold_log.add(exc.issues[0])
             return
+        # listed before its rules are checked: a repeated id is found (by the parent) whatever the rest holds
+        result.documents.append(_GoldDocument(gold.id, file_index, number, hashlib.sha256(canonical).digest(),
+                                              unit_count(gold, self.unit)))
         checker = Checker(path, number, self.labels, result.gold_log)
         check_document(gold, self.labels, checker)
         if checker.count:
             return
-        result.documents.append(_GoldDocument(gold.id, file_index, number, hashlib.sha256(canonical).digest(),
-                                              unit_count(gold, self.unit)))
         pred = None
         pred_line = self.pred_of.get(gold.id)
         if pred_line is not None:

@@ -422,8 +422,11 @@ def build_report(tally: Tally, unit_counts: list[tuple[str, int]], missing: list
         skipped = {m: "the predictions have no entity layer" for m in ("ENT-I", "ENT-C")}
         keep = [i for i, (m, _) in enumerate(columns) if m not in skipped]
         columns, table = [columns[i] for i in keep], table[:, keep]
-    report = Report(tally.options, resampling, signature, columns, table, row_doc, [doc_id for doc_id, _ in unit_counts],
-                    {}, dict(tally.confusion), missing, tally.unresolved, skipped)
+    doc_ids = [doc_id for doc_id, _ in unit_counts]
+    order = {doc_id: i for i, doc_id in enumerate(doc_ids)}
+    unresolved = sorted(tally.unresolved, key=lambda where: order.get(where.partition(": ")[0], len(order)))  # gold order
+    report = Report(tally.options, resampling, signature, columns, table, row_doc, doc_ids,
+                    {}, dict(tally.confusion), missing, unresolved, skipped)
     report.type_mappings = sorted(tally.mappings)
     report.metrics = _metric_results(report, rng or np.random.default_rng(resampling.seed))
     return report

@@ -48,16 +48,17 @@ class IssueLog:
             self.issues.append(issue)
 
     def extend(self, other: "IssueLog") -> None:
-        """Add another log's issues (those it kept) and its count."""
-        for issue in other.issues[: self.keep - len(self.issues)]:
-            self.issues.append(issue)
+        """Add another log's issues (those it kept) and its count; ``sort`` then keeps the first ``keep``."""
+        self.issues.extend(other.issues)
         self.total += other.total
 
     def sort(self, file_order: Sequence[str] = ()) -> None:
-        """Order the kept issues by file (``file_order``, then name) and line; a line's issues keep their order."""
+        """Order the issues by file (``file_order``, then name) and line, keeping the first ``keep``;
+        a line's issues keep their order."""
         rank = {path: i for i, path in enumerate(file_order)}
         self.issues.sort(key=lambda issue: (rank.get(issue.location.path, len(rank)), issue.location.path,
                                             issue.location.line))
+        del self.issues[self.keep:]
 
     def raise_if_any(self) -> None:
         if self.total:

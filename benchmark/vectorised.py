@@ -15,7 +15,8 @@ share their holder span, hence their position and row, whichever pairs are chose
 
 A document is left to the reference when the shortcut would not be exact: two events of one
 side share a trigger span (their pairing depends on attributes), a predicted span could not
-be placed in the text, predicted event ids repeat, or the text is longer than ``MAX_OFFSET``.
+be placed in the text or lies outside it (unvalidated input), predicted event ids repeat, or
+the text is longer than ``MAX_OFFSET``.
 """
 
 from __future__ import annotations
@@ -114,6 +115,8 @@ class Batch:
         pred = pred if pred is not None else Prediction(id=gold.id)
         pred, unresolved = resolve_prediction(pred, gold)
         if unresolved or not _unique_triggers(gold.events) or not _unique_triggers(pred.events):
+            return False
+        if not _offsets_within(pred, len(gold.text)):  # unvalidated input: the packed keys need offsets in the text
             return False
         if pred.stances and len({e.id for e in pred.events}) != len(pred.events):
             return False
@@ -367,6 +370,14 @@ def _set_numbers(members: np.ndarray, n_events: int) -> np.ndarray:
     numbers = np.empty(n_events, dtype=np.int64)
     numbers[order] = np.cumsum(new_set) - 1
     return numbers
+
+
+def _offsets_within(pred: Prediction, n: int) -> bool:
+    """Whether every span the keys are built from lies in [0, n) (validation ensures it)."""
+    spans = [event.trigger for event in pred.events] + [a.span for event in pred.events for a in event.arguments]
+    spans += [m for entity in pred.entities or () for m in entity.mentions]
+    spans += [s.holder.span for s in pred.stances] + [s.target.span for s in pred.stances if s.target.span is not None]
+    return all(0 <= span.start < span.end <= n for span in spans)  # type: ignore[operator]
 
 
 def _unique_triggers(events) -> bool:

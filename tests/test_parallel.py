@@ -103,3 +103,33 @@ def test_cli_workers_option_gives_the_same_json(tmp_path, predictions) -> None:
         outputs.append(target.read_text())
     assert outputs[0] == outputs[1]
     assert CliRunner().invoke(app, ["score", "--pred", str(predictions), "--workers", "0"]).exit_code == 2
+
+
+def test_problems_of_repeated_ids_match_streaming_validation(tmp_path, gold_doc) -> None:
+    """Found in review: ids claimed by undecodable lines, repeated unknown ids, rule problems of repeated gold lines."""
+    from conftest import write_lines
+    gold = write_lines(tmp_path / "gold.jsonl", [gold_doc])
+    valid = {"id": "doc1", "events": []}
+    cases = [[{"id": "doc1", "evnts": []}, valid], [{"id": "nope"}, {"id": "nope"}, valid], [valid, valid, {"id": "x"}]]
+    for i, records in enumerate(cases):
+        pred = write_lines(tmp_path / f"pred{i}.jsonl", records)
+        expected = problems(lambda: score_file(pred, index_gold(gold), resampling=CI))
+        for workers in (1, 2):
+            assert problems(lambda: score_files(pred, [gold], LABELS, None, CI, workers=workers)) == expected, records
+    broken = json.loads(json.dumps(gold_doc))
+    broken["events"][0]["factuality"] = "sure"
+    for records in ([broken, gold_doc], [gold_doc, broken]):
+        path = write_lines(tmp_path / "gold2.jsonl", records)
+        expected = problems(lambda: score_file(gold, index_gold(path), resampling=CI))
+        assert problems(lambda: score_files(gold, [path], LABELS, workers=2)) == expected
+
+
+def test_unresolved_spans_are_listed_in_gold_order(tmp_path, gold_doc) -> None:
+    from conftest import write_lines
+    second = json.loads(json.dumps(gold_doc)) | {"id": "doc2"}
+    gold = write_lines(tmp_path / "gold.jsonl", [gold_doc, second])
+    nowhere = {"id": "p", "type": "ACCUSE", "factuality": "asserted", "trigger": {"text": "not in the text"}}
+    pred = write_lines(tmp_path / "pred.jsonl", [{"id": d, "events": [nowhere]} for d in ("doc2", "doc1")])
+    expected = ["doc1: events[0].trigger", "doc2: events[0].trigger"]
+    assert score_file(pred, index_gold(gold), resampling=CI).unresolved_spans == expected
+    assert score_files(pred, [gold], LABELS, workers=2).unresolved_spans == expected

@@ -142,9 +142,12 @@ def test_batch_refuses_what_it_cannot_count_exactly() -> None:
         Prediction)
     nowhere = msgspec.convert({"id": "doc1", "events": [
         {"id": "p", "type": "ACCUSE", "factuality": "asserted", "trigger": {"text": "nowhere in the text"}}]}, Prediction)
+    outside = msgspec.convert({"id": "doc1", "events": [  # unvalidated: past the text, beyond the packed key width
+        {"id": "p", "type": "ACCUSE", "factuality": "asserted", "trigger": {"start": 6, "end": 16 + 2**21}}]}, Prediction)
     batch = Batch(OPTIONS, "doc")
     assert not batch.add(gold, shared)
     assert not batch.add(gold, nowhere)
+    assert not batch.add(gold, outside)
     assert batch.add(gold, None)
 
 
