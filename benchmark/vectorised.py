@@ -21,7 +21,6 @@ the text is longer than ``MAX_OFFSET``.
 
 from __future__ import annotations
 
-from array import array
 from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -62,17 +61,20 @@ class _Vocabulary(dict):
 
 
 class _Columns:
-    """Rows of integers appended flat (``array``: no object per row), read back as an (n, width) matrix."""
+    """Rows of integers appended flat to a list (``list.extend`` of a tuple is much cheaper than
+    ``array.extend``), read back as an (n, width) int64 matrix."""
 
     def __init__(self, width: int):
-        self.width, self.values = width, array("q")
+        self.width, self.values = width, []
+        self._matrix = np.zeros((0, width), dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self.values) // self.width
 
     def matrix(self) -> np.ndarray:
-        return np.frombuffer(self.values, dtype=np.int64).reshape(-1, self.width) if self.values else \
-            np.zeros((0, self.width), dtype=np.int64)
+        if len(self._matrix) != len(self):  # converted once per batch, then reused
+            self._matrix = np.array(self.values, dtype=np.int64).reshape(-1, self.width)
+        return self._matrix
 
 
 class _Side:
@@ -97,8 +99,8 @@ class Batch:
     def clear(self) -> None:
         self.gold, self.pred = _Side(), _Side()
         self.ids: list[str] = []
-        self.unit_starts = array("q")  # (doc << 32) | unit start, in document order
-        self.first_row = array("q")  # index into unit_starts of each document's first unit
+        self.unit_starts: list[int] = []  # (doc << 32) | unit start, in document order
+        self.first_row: list[int] = []  # index into unit_starts of each document's first unit
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -204,8 +206,8 @@ class Batch:
         """Each item's row in its document (the unit holding its position; 0 before the first)."""
         if self.unit == "doc" or not len(docs):
             return np.zeros(len(docs), dtype=np.int64)
-        starts = np.frombuffer(self.unit_starts, dtype=np.int64)
-        first = np.frombuffer(self.first_row, dtype=np.int64)[docs]
+        starts = np.array(self.unit_starts, dtype=np.int64)
+        first = np.array(self.first_row, dtype=np.int64)[docs]
         return np.maximum(np.searchsorted(starts, (docs << 32) | positions, side="right") - 1 - first, 0)
 
     def _count_triggers(self, cells: list[np.ndarray], confusion: Counter) -> tuple[np.ndarray, np.ndarray]:
