@@ -21,7 +21,6 @@ range's batch of documents, not by the corpus.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import multiprocessing
 import os
@@ -42,8 +41,8 @@ from benchmark.model import Document, Prediction
 from benchmark.scorer import (MIN_DOCUMENTS_FOR_DOC_RESAMPLING, Report, ResamplingOptions, ScoringOptions, Tally,
                               build_report)
 from benchmark.signature import Signature
-from benchmark.validate import (Checker, IssueLog, check_document, check_prediction, decode_line,
-                                decode_record, refuse_duplicate_keys)
+from benchmark.validate import (Checker, IssueLog, check_document, check_prediction, decode_line, decode_record,
+                                refuse_duplicate_keys, repeated_document, unknown_document)
 
 SERIAL_BELOW_BYTES = 4_000_000  # smaller inputs are scored in this process (a pool costs more than it saves)
 MAX_AUTO_WORKERS = 8
@@ -116,15 +115,13 @@ def score_files(pred_path: str | Path, gold_paths: Sequence[str | Path], labels:
         results = list(run(task, ranges))
     documents, gold_log = _gold_in_order(ranges, results, gold_files)
     gold_log.raise_if_any()
-    gold_ids = {doc.id for doc in documents}
-    for line in [*pred_of.values(), *repeated]:
-        if line.id in gold_ids and line in repeated:
-            message = f"duplicate document id {line.id!r} (first on line {pred_of[line.id].number})"  # type: ignore[index]
-        elif line.id not in gold_ids and (line in repeated or not _decoding_problem(pred_file, line, Prediction, pred_log)):
-            hint = difflib.get_close_matches(line.id, list(gold_ids), n=1)  # type: ignore[arg-type]
-            message = f"no gold document with id {line.id!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
-        else:
-            continue
+    gold_ids = {doc.id: None for doc in documents}
+    for line in pred_of.values():  # unknown documents (a first line that cannot be decoded says that first)
+        if line.id not in gold_ids and not _decoding_problem(pred_file, line, Prediction, pred_log):
+            pred_log.add(Issue(Location(str(pred_file), line.number, "id"), unknown_document(line.id, gold_ids)))  # type: ignore[arg-type]
+    for line in repeated:  # decodable already
+        message = (repeated_document(line.id, pred_of[line.id].number) if line.id in gold_ids  # type: ignore[arg-type,index]
+                   else unknown_document(line.id, gold_ids))  # type: ignore[arg-type]
         pred_log.add(Issue(Location(str(pred_file), line.number, "id"), message))
     for result in results:
         pred_log.extend(result.pred_log)
@@ -155,7 +152,7 @@ def _gold_in_order(ranges: list[tuple[int, int, int]], results: list[_RangeResul
     for doc in documents:
         original = first.setdefault(doc.id, doc)
         if original is not doc:
-            message = (f"duplicate document id {doc.id!r} (first on line {original.line})" if original.file == doc.file
+            message = (repeated_document(doc.id, original.line) if original.file == doc.file
                        else f"document id {doc.id!r} is also in {files[original.file]}")
             repeats.append(Issue(Location(str(files[doc.file]), doc.line, "id"), message))
     # as when streaming, a line repeating an id gets that problem alone, not its rule problems
@@ -275,17 +272,12 @@ def _first_predictions(lines: list[Line], path: Path, log: IssueLog) -> tuple[di
 def _decoding_problem(path: Path, line: Line, kind: type, log: IssueLog) -> bool:
     """Decode a whole line; log why it cannot be decoded, if it cannot."""
     try:
-        decode_line(str(path), line.number, _read(path, line).rstrip(b"\r\n"), kind)
+        with path.open("rb") as handle:
+            decode_line(str(path), line.number, _read_at(handle, line), kind)
     except InputError as exc:
         log.add(exc.issues[0])
         return True
     return False
-
-
-def _read(path: Path, line: Line) -> bytes:
-    with path.open("rb") as handle:
-        handle.seek(line.offset)
-        return handle.read(line.length)
 
 
 # --- 2. count ------------------------------------------------------------------------------

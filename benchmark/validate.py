@@ -550,7 +550,7 @@ def iter_gold(path: str | Path, labels: LabelSet | None = None, log: IssueLog | 
     seen: dict[str, int] = {}
     for doc, checker in _decoded(path, Document, labels, log):
         if doc.id in seen:
-            checker.problem("id", f"duplicate document id {doc.id!r} (first on line {seen[doc.id]})")
+            checker.problem("id", repeated_document(doc.id, seen[doc.id]))
             continue
         seen[doc.id] = checker.line
         check_document(doc, labels, checker)
@@ -560,14 +560,24 @@ def iter_gold(path: str | Path, labels: LabelSet | None = None, log: IssueLog | 
         log.raise_if_any()
 
 
+def unknown_document(doc_id: str, known: Iterable[str]) -> str:
+    """The problem of a prediction for a document the gold does not have, with the closest id as a hint."""
+    hint = difflib.get_close_matches(doc_id, list(known), n=1)
+    return f"no gold document with id {doc_id!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
+
+
+def repeated_document(doc_id: str, first_line: int) -> str:
+    """The problem of a document id used again in one file."""
+    return f"duplicate document id {doc_id!r} (first on line {first_line})"
+
+
 def _known_and_new(pred: Prediction, gold: dict[str, Document], seen: dict[str, int], checker: Checker) -> bool:
     """Whether a prediction names a gold document not predicted before (else a located problem)."""
     if pred.id not in gold:
-        hint = difflib.get_close_matches(pred.id, list(gold), n=1)
-        checker.problem("id", f"no gold document with id {pred.id!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""))
+        checker.problem("id", unknown_document(pred.id, gold))
         return False
     if pred.id in seen:
-        checker.problem("id", f"duplicate document id {pred.id!r} (first on line {seen[pred.id]})")
+        checker.problem("id", repeated_document(pred.id, seen[pred.id]))
         return False
     seen[pred.id] = checker.line
     return True

@@ -99,11 +99,8 @@ class Batch:
     def clear(self) -> None:
         self.gold, self.pred = _Side(), _Side()
         self.ids: list[str] = []
-        self.unit_starts: list[int] = []  # (doc << 32) | unit start, in document order
-        self.first_row: list[int] = []  # index into unit_starts of each document's first unit
-
-    def __len__(self) -> int:
-        return len(self.ids)
+        self.unit_starts = _Columns(1)  # (doc << 32) | unit start, in document order
+        self.first_row = _Columns(1)  # index into unit_starts of each document's first unit
 
     @property
     def full(self) -> bool:
@@ -124,8 +121,8 @@ class Batch:
             return False
         d = len(self.ids)
         self.ids.append(gold.id)
-        self.first_row.append(len(self.unit_starts))
-        self.unit_starts.extend((d << 32) | start for start in unit_starts(gold, self.unit))
+        self.first_row.values.append(len(self.unit_starts))
+        self.unit_starts.values.extend((d << 32) | start for start in unit_starts(gold, self.unit))
         self._add_gold(d, gold)
         self._add_pred(d, pred)
         return True
@@ -206,8 +203,8 @@ class Batch:
         """Each item's row in its document (the unit holding its position; 0 before the first)."""
         if self.unit == "doc" or not len(docs):
             return np.zeros(len(docs), dtype=np.int64)
-        starts = np.array(self.unit_starts, dtype=np.int64)
-        first = np.array(self.first_row, dtype=np.int64)[docs]
+        starts = self.unit_starts.matrix()[:, 0]
+        first = self.first_row.matrix()[docs, 0]
         return np.maximum(np.searchsorted(starts, (docs << 32) | positions, side="right") - 1 - first, 0)
 
     def _count_triggers(self, cells: list[np.ndarray], confusion: Counter) -> tuple[np.ndarray, np.ndarray]:
