@@ -26,7 +26,8 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -99,20 +100,20 @@ def score_files(pred_path: str | Path, gold_paths: Sequence[str | Path], labels:
     # "auto" resamples documents from MIN_DOCUMENTS_FOR_DOC_RESAMPLING of them: a valid gold has one per line
     resampling = (resampling or ResamplingOptions()).resolved(_count_lines(gold_files, MIN_DOCUMENTS_FOR_DOC_RESAMPLING))
     pred_log = IssueLog()
-    with _executor(workers) as executor:
-        run = executor.map if executor is not None else map
-        try:
-            _check_start(pred_file)
+    try:
+        _check_start(pred_file)
+        with _mapper(_index_range, workers) as run:
             pred_lines = _index(run, [pred_file], workers)
-        except InputError as exc:
-            for issue in exc.issues:
-                pred_log.add(issue)
-            pred_lines = []
-        pred_of, repeated = _first_predictions(pred_lines, pred_file, pred_log)
-        ranges = [(i, start, end) for i, path in enumerate(gold_files)
-                  for start, end in _byte_ranges(path, workers * RANGES_PER_WORKER if workers > 1 else 1)]
-        task = _CountTask(tuple(gold_files), pred_file, labels, options, resampling.unit, pred_of)
-        results = list(run(task, ranges))
+    except InputError as exc:
+        for issue in exc.issues:
+            pred_log.add(issue)
+        pred_lines = []
+    pred_of, repeated = _first_predictions(pred_lines, pred_file, pred_log)
+    ranges = [(i, start, end) for i, path in enumerate(gold_files)
+              for start, end in _byte_ranges(path, workers * RANGES_PER_WORKER if workers > 1 else 1)]
+    task = _CountTask(tuple(gold_files), pred_file, labels, options, resampling.unit, pred_of)
+    with _mapper(task, workers) as run:  # the task (with its index of predictions) goes to each process once
+        results = list(run(ranges))
     documents, gold_log = _gold_in_order(ranges, results, gold_files)
     gold_log.raise_if_any()
     gold_ids = {doc.id: None for doc in documents}
@@ -181,11 +182,11 @@ def _count_lines(files: list[Path], enough: int) -> int:
 
 
 def _index(run: Callable, files: list[Path], workers: int) -> list[Line]:
-    """Every non-blank line of the files, in order, read in byte ranges by ``run`` (map or a pool's map)."""
+    """Every non-blank line of the files, in order, read in byte ranges by ``run`` (a ``_mapper`` of ``_index_range``)."""
     tasks = [(i, path, start, end) for i, path in enumerate(files) for start, end in _byte_ranges(path, workers)]
     lines: list[Line] = []
     before = {i: 0 for i in range(len(files))}  # physical lines in the earlier ranges of each file
-    for (file_index, *_), (found, physical) in zip(tasks, run(_index_range, tasks)):
+    for (file_index, *_), (found, physical) in zip(tasks, run(tasks)):
         base = before[file_index]
         lines.extend(Line(file_index, base + number, offset, length, doc_id) for number, offset, length, doc_id in found)
         before[file_index] += physical
@@ -368,29 +369,37 @@ def _read_at(handle, line: Line) -> bytes:
     return handle.read(line.length).rstrip(b"\r\n")
 
 
-class _executor:
-    """A process pool for ``workers`` > 1, else nothing (map in this process).
+@contextmanager
+def _mapper(function: Callable, workers: int) -> Iterator[Callable]:
+    """A map of ``function`` over a list of items, in ``workers`` processes (``function`` sent to
+    each once, not with every item) or, for one worker, in this process.
 
-    Workers are forked when this process runs a single thread (fast, and scripts need no
-    ``if __name__ == "__main__"`` guard); when other threads run, forking could copy a lock
-    one of them holds and deadlock the child, so workers start from a fork server (or are
-    spawned where there is none).
+    Workers are forked when this process runs a single thread (fast, nothing pickled, and
+    scripts need no ``if __name__ == "__main__"`` guard); when other threads run, forking could
+    copy a lock one of them holds and deadlock the child, so workers start from a fork server
+    (or are spawned where there is none).
     """
+    if workers <= 1:
+        yield lambda items: map(function, items)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    method = "fork" if "fork" in methods and threading.active_count() == 1 else (
+        "forkserver" if "forkserver" in methods else "spawn")
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=_install,
+                               initargs=(function,))
+    try:
+        yield lambda items: pool.map(_call_installed, items)
+    finally:
+        pool.shutdown(cancel_futures=True)
 
-    def __init__(self, workers: int):
-        self.workers = workers
-        self.pool: Executor | None = None
 
-    def __enter__(self) -> Executor | None:
-        if self.workers > 1:
-            methods = multiprocessing.get_all_start_methods()
-            if "fork" in methods and threading.active_count() == 1:
-                method = "fork"
-            else:
-                method = "forkserver" if "forkserver" in methods else "spawn"
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(method))
-        return self.pool
+_installed: Callable | None = None  # a worker process's function (``_mapper``)
 
-    def __exit__(self, *exc_info) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+
+def _install(function: Callable) -> None:
+    global _installed
+    _installed = function
+
+
+def _call_installed(item):
+    return _installed(item)  # type: ignore[misc]

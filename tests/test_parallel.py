@@ -13,7 +13,7 @@ from benchmark.api import score_file
 from benchmark.errors import InputError
 from benchmark.labels import load_labels
 from benchmark.loader import gold_files, index_gold, load_gold
-from benchmark.parallel import _byte_ranges, _index, score_files
+from benchmark.parallel import _byte_ranges, _index, _index_range, score_files
 from benchmark.scorer import ResamplingOptions, ScoringOptions
 from test_vectorised import perturb
 
@@ -85,7 +85,7 @@ def test_byte_ranges_cover_the_file_in_whole_lines(tmp_path) -> None:
     ranges = _byte_ranges(path, 5)
     assert len(ranges) == 5 and ranges[0][0] == 0 and ranges[-1][1] == path.stat().st_size
     assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))
-    lines = _index(map, [path], 5)
+    lines = _index(lambda tasks: map(_index_range, tasks), [path], 5)
     assert [line.id for line in lines] == [f"d{i}" for i in range(60_000)]
     assert lines[30_000].number == 30_002  # the blank line is counted, as read_lines counts it
 
