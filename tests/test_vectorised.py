@@ -21,6 +21,7 @@ from benchmark.labels import load_labels
 from benchmark.loader import load_gold
 from benchmark.model import Document, Prediction
 from benchmark.scorer import ResamplingOptions, ScoringOptions, score
+from benchmark import vectorised
 from benchmark.vectorised import Batch
 from conftest import make_gold_doc
 
@@ -113,7 +114,9 @@ def reference_cells(gold: Document, pred: Prediction | None, unit: str) -> tuple
 
 
 @pytest.mark.parametrize("unit", ["doc", "sentence", "paragraph"])
-def test_batch_counts_equal_reference_counts_on_perturbed_gold(unit: str) -> None:
+@pytest.mark.parametrize("dense_cells", [vectorised.DENSE_CELLS, 0], ids=["dense-sums", "sorted-sums"])
+def test_batch_counts_equal_reference_counts_on_perturbed_gold(unit: str, dense_cells: int, monkeypatch) -> None:
+    monkeypatch.setattr(vectorised, "DENSE_CELLS", dense_cells)  # both ways of summing equal cells
     corpus = load_gold(split="all")
     rnd = random.Random(f"vectorised-{unit}")
     taken = refused = 0
