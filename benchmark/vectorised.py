@@ -113,10 +113,11 @@ class Batch:
         if len(gold.text) >= MAX_OFFSET or len(self.ids) >= MAX_OFFSET - 1:
             return False
         pred = pred if pred is not None else Prediction(id=gold.id)
-        pred, unresolved = resolve_prediction(pred, gold)
-        if unresolved or not _unique_triggers(gold.events) or not _unique_triggers(pred.events):
-            return False
-        if not _offsets_within(pred, len(gold.text)):  # unvalidated input: the packed keys need offsets in the text
+        if not _placed_within(pred, len(gold.text)):  # text-only spans are placed first (the packed keys need offsets)
+            pred, unresolved = resolve_prediction(pred, gold)
+            if unresolved or not _placed_within(pred, len(gold.text)):  # or unvalidated input
+                return False
+        if not _unique_triggers(gold.events) or not _unique_triggers(pred.events):
             return False
         if pred.stances and len({e.id for e in pred.events}) != len(pred.events):
             return False
@@ -380,12 +381,18 @@ def _set_numbers(members: np.ndarray, n_events: int) -> np.ndarray:
     return numbers
 
 
-def _offsets_within(pred: Prediction, n: int) -> bool:
-    """Whether every span the keys are built from lies in [0, n) (validation ensures it)."""
+def _placed_within(pred: Prediction, n: int) -> bool:
+    """Whether every span of ``pred`` has offsets, inside [0, n): validated input with no text-only span."""
     spans = [event.trigger for event in pred.events] + [a.span for event in pred.events for a in event.arguments]
-    spans += [m for entity in pred.entities or () for m in entity.mentions]
-    spans += [s.holder.span for s in pred.stances] + [s.target.span for s in pred.stances if s.target.span is not None]
-    return all(0 <= span.start < span.end <= n for span in spans)  # type: ignore[operator]
+    if pred.entities:
+        spans += [m for entity in pred.entities for m in entity.mentions]
+    for stance in pred.stances:
+        spans += [stance.holder.span, *stance.evidence] + ([stance.target.span] if stance.target.span is not None else [])
+    for span in spans:
+        start, end = span.start, span.end
+        if start is None or end is None or not 0 <= start < end <= n:
+            return False
+    return True
 
 
 def _unique_triggers(events) -> bool:
