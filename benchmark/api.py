@@ -136,7 +136,9 @@ def build_report_html(
         diagnoses = {doc.id: diagnose(doc, by_id.get(doc.id), options) for doc in gold.documents}
         name = names[index] if names else system_name(path)
         systems.append(SystemView(name, report, diagnoses))
-    comparisons = compare(systems[0].report, systems[1].report) if len(systems) == 2 else ()
+    first = systems[0].report
+    testable = len(systems) == 2 and first.resampling.n > 0 and first.table.shape[0] >= 2  # else no p-values
+    comparisons = compare(first, systems[1].report) if testable else ()
     return render_report(gold, systems, comparisons)
 
 

@@ -1,8 +1,9 @@
 """compare(A, B): paired significance of the difference between two systems on the same gold.
 
 Both reports must carry the same signature (same gold, rules and resampling settings).
-Tests run over the reports' resampling units (``benchmark.resampling``); the statistic is
-each metric's F1 (F_avg for ``F_avg``).
+Tests run over the reports' resampling units with the reports' number of resamples and
+seed (``benchmark.resampling``), so the signature describes the p-values too; the
+statistic is each metric's F1 (F_avg for ``F_avg``).
 """
 
 from __future__ import annotations
@@ -40,15 +41,22 @@ def _aligned_tables(a: Report, b: Report) -> tuple[list[tuple[str, str]], np.nda
     return columns, expand(a), expand(b)
 
 
-def compare(a: Report, b: Report, *, n: int = 1000, seed: int = 0, metrics: tuple[str, ...] | None = None) -> list[MetricComparison]:
+def compare(a: Report, b: Report, *, metrics: tuple[str, ...] | None = None) -> list[MetricComparison]:
     """Per metric: both scores, the difference B - A, paired-bootstrap and randomisation p-values.
 
     Raises:
         IncomparableError: the signatures differ (the message names every difference).
+        UsageError: the reports were scored without resamples, or over a single unit.
     """
     a.signature.require_same(b.signature)
     if a.table.shape[0] != b.table.shape[0]:
         raise IncomparableError("the two reports have different numbers of resampling units")
+    n, seed, unit = a.resampling.n, a.resampling.seed, a.resampling.unit
+    if not n:
+        raise UsageError("p-values need resamples: score both systems with --bootstrap N (N > 0)")
+    if a.table.shape[0] < 2:
+        raise UsageError(f"p-values need at least 2 resampling units; the gold has {a.table.shape[0]} {unit} unit "
+                         "(choose a finer --unit)")
     columns, table_a, table_b = _aligned_tables(a, b)
     statistics = _statistics(columns, a.options.zero_division)
     absent = [m for m in metrics or () if m not in a.metrics or m not in b.metrics]

@@ -93,12 +93,13 @@ def write_reference(path: str | Path, report: Report, command: str, now: dt.date
 
 
 def check(report: Report, reference: Reference, metrics: tuple[str, ...], *, tolerance: float = 0.01,
-          reference_report: Report | None = None, alpha: float = 0.05, n: int = 1000, seed: int = 0) -> list[Verdict]:
-    """One verdict per metric.
+          reference_report: Report | None = None, alpha: float = 0.05) -> list[Verdict]:
+    """One verdict per metric; with ``reference_report``, a drop fails only when significant at
+    ``alpha`` (approximate randomisation over the reports' units, resamples and seed).
 
     Raises:
         IncomparableError: the signatures differ (or the reference predictions do not reproduce the reference).
-        UsageError: a chosen metric is not in the reference.
+        UsageError: a chosen metric is not in the reference, or (noise-aware) no drop could be significant.
     """
     check_thresholds(tolerance, alpha)
     Signature.parse(reference.signature).require_same(report.signature)
@@ -119,7 +120,8 @@ def check(report: Report, reference: Reference, metrics: tuple[str, ...], *, tol
             raise IncomparableError(
                 "the reference predictions do not reproduce the reference scores for " + ", ".join(
                     f"{m} ({reference_report.metrics[m].f1:.4f} vs {reference.metrics[m]:.4f})" for m in stale))
-        p_values = {c.metric: c.p_randomization for c in compare(reference_report, report, n=n, seed=seed, metrics=metrics)}
+        _require_detectable(report, alpha)
+        p_values = {c.metric: c.p_randomization for c in compare(reference_report, report, metrics=metrics)}
     verdicts = []
     for metric in metrics:
         before, now = reference.metrics[metric], report.metrics[metric].f1
@@ -133,6 +135,17 @@ def check(report: Report, reference: Reference, metrics: tuple[str, ...], *, tol
             status = "pass"
         verdicts.append(Verdict(metric, before, now, delta, p, status))
     return verdicts
+
+
+def _require_detectable(report: Report, alpha: float) -> None:
+    """Refuse a noise-aware gate that could never fail: with k units, randomisation has 2^k
+    swap patterns and two of them (none swapped, all swapped) reproduce the observed difference,
+    so p cannot fall below 2 / 2^k."""
+    units = report.table.shape[0]
+    if units < 64 and 2 / 2**units >= alpha:
+        raise UsageError(f"with {units} resampling units ({report.resampling.unit}) no drop can be significant at "
+                         f"alpha {alpha:g} (randomisation cannot give p below {2 / 2**units:.3g}); "
+                         "choose a finer --unit, e.g. sentence")
 
 
 def junit_xml(verdicts: list[Verdict], suite: str, signature: str, tolerance: float, alpha: float | None) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 from rich.table import Table
 
 from benchmark.comparison import MetricComparison
-from benchmark.scorer import Report
+from benchmark.scorer import MIN_RESAMPLING_UNITS, Report
 
 
 def _pct(value: float | None) -> str:
@@ -73,7 +73,19 @@ def notes(report: Report) -> list[str]:
                      + ", ".join(report.type_mappings))
     if report.options.compat == "textee":
         lines.append("compat=textee: TextEE's set semantics for TI/TC/AI/AC/AI+/AC+ (duplicates collapse)")
+    few = few_units_note(report)
+    if few:
+        lines.append(few)
     return lines
+
+
+def few_units_note(report: Report) -> str | None:
+    """A warning when the bootstrap resamples fewer than ``MIN_RESAMPLING_UNITS`` units."""
+    units = report.table.shape[0]
+    if not report.resampling.n or units >= MIN_RESAMPLING_UNITS:
+        return None
+    return (f"only {units} resampling unit(s) ({report.resampling.unit}): intervals from so few are too narrow "
+            f"and randomisation p-values cannot fall below {min(1.0, 2 / 2**units):.3g}; prefer a finer --unit")
 
 
 def comparison_table(rows: list[MetricComparison], name_a: str, name_b: str) -> Table:

@@ -29,7 +29,8 @@ from benchmark.signature import Signature
 ARG_RULES = ("mention", "coref")
 COMPAT_MODES = ("none", "textee")
 RESAMPLING_UNITS = ("auto", "doc", "paragraph", "sentence")
-MIN_DOCUMENTS_FOR_DOC_RESAMPLING = 5  # below this, "auto" resamples sentences
+MIN_DOCUMENTS_FOR_DOC_RESAMPLING = 30  # below this, "auto" resamples sentences (few units: intervals too narrow)
+MIN_RESAMPLING_UNITS = 30  # fewer units than this get a warning: percentile intervals and p-values are unreliable
 MAX_RESAMPLES = 100_000
 
 
@@ -131,7 +132,7 @@ class Report:
     resampling: ResamplingOptions
     signature: Signature
     columns: list[tuple[str, str]]
-    table: np.ndarray  # (rows, columns, 3) int64; rows are the resampling units of the gold, in gold order
+    table: np.ndarray  # (rows, columns, 3) int64; rows: the resampling units, documents in id order
     row_doc: np.ndarray  # document index of each row
     doc_ids: list[str]
     metrics: dict[str, MetricResult]
@@ -382,7 +383,7 @@ def score(
         predictions: validated predictions (``benchmark.iter_predictions``), any order; a
             gold document with no prediction scores as predicting nothing and is listed.
         options: match rules (``ScoringOptions``); defaults: exact spans, mention arguments.
-        resampling: bootstrap settings (``ResamplingOptions``); defaults: sentences, 1,000, seed 0, 95 %.
+        resampling: bootstrap settings (``ResamplingOptions``); defaults: unit ``auto``, 1,000, seed 0, 95 %.
         rng: overrides the generator seeded from ``resampling.seed``.
         vectorise: count with ``benchmark.vectorised`` where it applies (same counts, faster);
             ``False`` counts every document with the reference ``score_document``.
@@ -415,7 +416,12 @@ def score(
 
 def build_report(tally: Tally, unit_counts: list[tuple[str, int]], missing: list[str], signature: Signature,
                  resampling: ResamplingOptions, rng: np.random.Generator | None = None) -> Report:
-    """The report of a finished tally: ``unit_counts`` lists the gold documents in order with their units."""
+    """The report of a finished tally: ``unit_counts`` lists the gold documents with their units.
+
+    Units are laid out with documents in id order, whatever the order of the gold files: the
+    signature's gold hash ignores that order, so the bootstrap draws must too.
+    """
+    unit_counts = sorted(unit_counts)
     columns, table, row_doc = tally.counts.build(unit_counts)
     skipped = {}
     if not tally.any_entities:
@@ -424,7 +430,7 @@ def build_report(tally: Tally, unit_counts: list[tuple[str, int]], missing: list
         columns, table = [columns[i] for i in keep], table[:, keep]
     doc_ids = [doc_id for doc_id, _ in unit_counts]
     order = {doc_id: i for i, doc_id in enumerate(doc_ids)}
-    unresolved = sorted(tally.unresolved, key=lambda where: order.get(where.partition(": ")[0], len(order)))  # gold order
+    unresolved = sorted(tally.unresolved, key=lambda where: order.get(where.partition(": ")[0], len(order)))  # id order
     report = Report(tally.options, resampling, signature, columns, table, row_doc, doc_ids,
                     {}, dict(tally.confusion), missing, unresolved, skipped)
     report.type_mappings = sorted(tally.mappings)

@@ -49,7 +49,7 @@ class Signature:
             ("valid", "lenient" if lenient else "strict"),
             ("zd", f"{options.zero_division:g}"),
             ("boot", f"{resampling.unit}-{resampling.n}"),
-            ("ci", f"{resampling.level * 100:g}"),
+            ("ci", f"{resampling.level * 100:.12g}"),
             ("seed", str(resampling.seed)),
         ))
 

@@ -105,6 +105,22 @@ def test_noise_aware_mode_passes_a_small_drop_and_fails_a_significant_one(tmp_pa
     assert verdict["status"] == "fail" and verdict["p_value"] < 0.05
 
 
+def test_noise_aware_mode_that_could_never_fail_is_refused(tmp_path, gold) -> None:
+    """With 4 units randomisation cannot give p below 2/2^4 = 0.125: no drop could be significant."""
+    _, doc = gold
+    docs = [doc | {"id": f"d{i}"} for i in range(4)]
+    gold_path = write_lines(tmp_path / "four.jsonl", docs)
+    ref_pred = write_lines(tmp_path / "ref4.jsonl", [{"id": d["id"], "events": d["events"]} for d in docs])
+    empty = write_lines(tmp_path / "empty4.jsonl", [{"id": d["id"], "events": []} for d in docs])
+    ref = tmp_path / "ref4.json"
+    common = ["--gold", gold_path, "--unit", "doc", "--metrics", "TC"]
+    assert invoke(*common, "--pred", ref_pred, "--reference", ref, "--update").exit_code == 0
+    result = invoke(*common, "--pred", empty, "--reference", ref, "--reference-pred", ref_pred)
+    assert result.exit_code == 2
+    assert "with 4 resampling units (doc) no drop can be significant at alpha 0.05" in result.stderr
+    assert invoke(*common, "--pred", empty, "--reference", ref).exit_code == 1  # the plain gate still fails
+
+
 def test_signature_mismatch_names_the_difference(tmp_path, gold, reference) -> None:
     gold_path, doc = gold
     result = invoke("--gold", gold_path, "--pred", predictions(tmp_path, doc, N, "p.jsonl"), "--reference", reference[0],

@@ -298,8 +298,10 @@ def test_default_mode_counts_what_textee_collapses(corpus) -> None:
 
 def test_auto_resampling_unit_depends_on_the_number_of_documents(tmp_path) -> None:
     one = load_gold(write_lines(tmp_path / "one.jsonl", [make_gold_doc()]))
-    many = load_gold(write_lines(tmp_path / "many.jsonl", [make_gold_doc() | {"id": f"d{i}"} for i in range(5)]))
+    few = load_gold(write_lines(tmp_path / "few.jsonl", [make_gold_doc() | {"id": f"d{i}"} for i in range(29)]))
+    many = load_gold(write_lines(tmp_path / "many.jsonl", [make_gold_doc() | {"id": f"d{i}"} for i in range(30)]))
     assert score(one, [], resampling=ResamplingOptions(n=10)).signature.fields()["boot"] == "sentence-10"
+    assert score(few, [], resampling=ResamplingOptions(n=10)).signature.fields()["boot"] == "sentence-10"
     assert score(many, [], resampling=ResamplingOptions(n=10)).signature.fields()["boot"] == "doc-10"
     assert score(many, [], resampling=ResamplingOptions(n=10, unit="paragraph")).signature.fields()["boot"] == "paragraph-10"
 

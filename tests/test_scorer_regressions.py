@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from benchmark.comparison import compare
+from benchmark.errors import UsageError
 from benchmark.loader import load_gold
 from benchmark.model import Prediction
 from benchmark.scorer import ResamplingOptions, ScoringOptions, score
@@ -53,8 +54,8 @@ def test_p_values_do_not_depend_on_the_metrics_asked_for(corpus) -> None:
     a = score(corpus, [pred([ev("p", "ACCUSE", "condemned"), ev("q", "ASSAULT", "attack")])],
               resampling=ResamplingOptions(n=200, unit="sentence"))
     b = score(corpus, [pred([ev("p", "ACCUSE", "condemned")])], resampling=ResamplingOptions(n=200, unit="sentence"))
-    alone = compare(a, b, n=200, metrics=("TC",))[0]
-    among = [c for c in compare(a, b, n=200, metrics=("AC+", "TI", "TC")) if c.metric == "TC"][0]
+    alone = compare(a, b, metrics=("TC",))[0]
+    among = [c for c in compare(a, b, metrics=("AC+", "TI", "TC")) if c.metric == "TC"][0]
     assert (alone.p_bootstrap, alone.p_randomization) == (among.p_bootstrap, among.p_randomization)
 
 
@@ -130,3 +131,42 @@ def test_textee_dedupe_rows_do_not_depend_on_record_order(corpus) -> None:
 def test_no_per_label_intervals_without_resampling(corpus) -> None:
     report = score(corpus, [pred([ev("p", "ACCUSE", "condemned")])], resampling=NO_CI)
     assert report.label_intervals("TC") == {}
+
+
+# --- second review: statistics ------------------------------------------------------------
+
+
+def test_intervals_do_not_depend_on_the_order_of_gold_documents(tmp_path) -> None:
+    """The gold hash ignores document order, so the bootstrap must too (units in id order)."""
+    docs = [make_gold_doc() | {"id": f"d{i}"} for i in range(6)]
+    predictions = [msgspec.convert({"id": f"d{i}", "events": [ev("p", "REJECT", "refused")] * (i % 2)}, Prediction)
+                   for i in range(6)]
+    reports = [score(load_gold(write_lines(tmp_path / f"{name}.jsonl", order)), predictions,
+                     resampling=ResamplingOptions(n=200, unit="doc"))
+               for name, order in (("forward", docs), ("reversed", docs[::-1]))]
+    assert str(reports[0].signature) == str(reports[1].signature)
+    assert reports[0].metrics["TC"].ci == reports[1].metrics["TC"].ci
+    assert reports[0].doc_ids == reports[1].doc_ids == [f"d{i}" for i in range(6)]
+
+
+def test_p_values_use_the_reports_resamples_and_need_some(corpus) -> None:
+    a = score(corpus, [pred([ev("p", "ACCUSE", "condemned")])], resampling=ResamplingOptions(n=0, unit="sentence"))
+    with pytest.raises(UsageError, match="score both systems with --bootstrap N"):
+        compare(a, a)
+    single = score(corpus, [pred()], resampling=ResamplingOptions(n=100, unit="doc"))
+    with pytest.raises(UsageError, match="at least 2 resampling units; the gold has 1 doc unit"):
+        compare(single, single)
+
+
+def test_every_confidence_level_has_its_own_signature(corpus) -> None:
+    levels = [score(corpus, [], resampling=ResamplingOptions(n=10, level=level)).signature.fields()["ci"]
+              for level in (0.95, 0.9500001)]
+    assert levels == ["95", "95.00001"]
+
+
+def test_few_resampling_units_get_a_warning(corpus) -> None:
+    from benchmark.render import notes
+
+    few = score(corpus, [], resampling=ResamplingOptions(n=10, unit="sentence"))
+    assert any(f"only {few.table.shape[0]} resampling unit(s) (sentence)" in line for line in notes(few))
+    assert not any("resampling unit" in line for line in notes(score(corpus, [], resampling=NO_CI)))

@@ -107,7 +107,7 @@ ArgsOption = Annotated[str, typer.Option("--args", help="Argument/stance entity 
 CompatOption = Annotated[str, typer.Option("--compat", help="none, or textee (TextEE's set semantics).")]
 BootstrapOption = Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamples (0: no intervals).")]
 UnitOption = Annotated[str, typer.Option(
-    "--unit", help="Resampling unit: doc, paragraph, sentence, or auto (doc with >= 5 documents, else sentence).")]
+    "--unit", help="Resampling unit: doc, paragraph, sentence, or auto (doc with >= 30 documents, else sentence).")]
 SeedOption = Annotated[int, typer.Option("--seed", help="Random seed of the bootstrap.")]
 WorkersOption = Annotated[Optional[int], typer.Option(
     "--workers", min=1, help="Processes that read and count [default: the usable CPUs for inputs of 4 MB or more, "

@@ -75,7 +75,10 @@ def compare(
         chosen = parse_metrics(metrics) if metrics else None
         report_a = _load_report(pred_a, gold, split, labels, span, args, compat, bootstrap, unit, seed)
         report_b = _load_report(pred_b, gold, split, labels, span, args, compat, bootstrap, unit, seed)
-        rows = compare_reports(report_a, report_b, n=bootstrap or 1000, seed=seed, metrics=chosen)
+        rows = compare_reports(report_a, report_b, metrics=chosen)
+    few = render.few_units_note(report_a)
+    if few:
+        err.print(f"note: {few}", markup=False)
     if as_json:
         out.print_json(json.dumps(render.comparison_json(rows, str(report_a.signature))))
         return
@@ -127,7 +130,7 @@ def check(
         reference_report = (_load_report(reference_pred, gold, split, labels, span, args, compat, bootstrap, unit, seed)
                             if reference_pred is not None else None)
         verdicts = gate.check(report, recorded, chosen, tolerance=tolerance, reference_report=reference_report,
-                              alpha=alpha, n=bootstrap or 1000, seed=seed)
+                              alpha=alpha)
         if junit is not None:
             write_text(junit, gate.junit_xml(verdicts, "check", str(report.signature), tolerance,
                                              alpha if reference_pred is not None else None))
