@@ -60,6 +60,25 @@ def test_outputs_never_overwrite_inputs(gold, pred, command) -> None:
     assert (gold.read_bytes(), pred.read_bytes()) == before
 
 
+@pytest.mark.parametrize("command", [
+    ["score", "--pred", "{pred}", "--gold", "{folder}", "--json", "{split}"],
+    ["report", "--pred", "{pred}", "--gold", "{folder}", "-o", "{split}"],
+    ["align", "--pred", "{pred}", "--gold", "{folder}", "-o", "{split}"],
+    ["check", "--pred", "{pred}", "--gold", "{folder}", "--reference", "{split}", "--update"],
+    ["check", "--pred", "{pred}", "--gold", "{folder}", "--reference", "{reference}", "--junit", "{split}"],
+])
+def test_outputs_never_overwrite_a_gold_folders_files(tmp_path, pred, command) -> None:
+    folder = tmp_path / "mydata"
+    folder.mkdir()
+    split = write_lines(folder / "test.jsonl", [make_gold_doc()])
+    reference = tmp_path / "reference.json"
+    assert invoke("check", "--pred", pred, "--gold", folder, "--reference", reference, "--update").exit_code == 0
+    before = split.read_bytes()
+    result = invoke(*[c.format(pred=pred, folder=folder, split=split, reference=reference) for c in command])
+    assert result.exit_code == 2 and "is a data file of the input folder" in result.stderr
+    assert split.read_bytes() == before
+
+
 def test_outputs_never_go_into_the_bundled_gold(pred) -> None:
     result = invoke("score", "--pred", pred, "--gold", DEFAULT_DATA_DIR, "--json", DEFAULT_DATA_DIR / "test.jsonl")
     assert result.exit_code == 2 and "bundled gold" in result.stderr

@@ -46,17 +46,22 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for machines 
 
 
 def guard_output(output: Path, *inputs: Path | None) -> None:
-    """Refuse an output path that is one of the command's inputs or a file of the bundled gold data.
+    """Refuse an output path that is one of the command's inputs, a JSON Lines file of an input
+    folder (a gold folder's splits), or a file of the bundled gold data.
 
     Raises:
-        UsageError: the output would overwrite an input or the bundled gold.
+        UsageError: the output would overwrite an input or gold data.
     """
     target = output.resolve()
-    for given in inputs:
-        if given is not None and given.exists() and given.is_file() and given.resolve() == target:
-            raise UsageError(f"{output}: is also an input of this command; refusing to overwrite it")
     if target.is_relative_to(DEFAULT_DATA_DIR.resolve()):
         raise UsageError(f"{output}: is inside the bundled gold data ({DEFAULT_DATA_DIR}); refusing to write there")
+    for given in inputs:
+        if given is None or not given.exists():
+            continue
+        if given.is_file() and given.resolve() == target:
+            raise UsageError(f"{output}: is also an input of this command; refusing to overwrite it")
+        if given.is_dir() and target.parent == given.resolve() and target.suffix == ".jsonl" and target.exists():
+            raise UsageError(f"{output}: is a data file of the input folder {given}; refusing to overwrite it")
 
 
 def print_issues(issues: list[Issue], total: int) -> None:
