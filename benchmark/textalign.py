@@ -14,7 +14,9 @@ else in the whole document. Among the occurrences:
 * an **argument** prefers a gold mention span, then the occurrence nearest its event's
   trigger, then the first; arguments are not one-to-one (one mention can fill roles in
   several events);
-* a **holder, target or evidence** span prefers a gold span of its kind, then the first;
+* a **holder or target** span prefers a gold span of its kind (a gold stance's holder, or
+  entity target), then a gold mention, then the first; an **evidence** span prefers a gold
+  evidence span, then the first;
 * an **entity mention** prefers a gold mention not yet taken, then one not yet taken.
 
 Events are resolved in an order given by their content (sentence hint, type, texts), not
@@ -100,19 +102,21 @@ class NormalisedText:
 
 def choose(
     occurrences: Iterable[tuple[int, int]],
-    preferred: set[tuple[int, int]],
+    preferred: tuple[set[tuple[int, int]], ...],
     taken: set[tuple[int, int]] | None = None,
     anchor: int | None = None,
 ) -> tuple[int, int] | None:
-    """The occurrence the module docstring's preference order picks, or ``None`` if there is none."""
+    """The occurrence the module docstring's preference order picks (``preferred``: gold spans,
+    most preferred set first), or ``None`` if there is none."""
     candidates = list(occurrences)
     if not candidates:
         return None
     taken = taken or set()
 
     def rank(span: tuple[int, int]) -> tuple:
+        tier = next((i for i, spans in enumerate(preferred) if span in spans), len(preferred))
         distance = abs(span[0] - anchor) if anchor is not None else 0
-        return (span not in preferred, span in taken, distance, span)
+        return (tier, span in taken, distance, span)
 
     return min(candidates, key=rank)
 
@@ -124,7 +128,7 @@ def choose(
 class _Resolver:
     gold: Document
     norm: NormalisedText
-    preferred: dict[str, set[tuple[int, int]]]
+    preferred: dict[str, tuple[set[tuple[int, int]], ...]]  # span kind -> gold spans it prefers, in order
     unresolved: list[str] = field(default_factory=list)
 
     def span(self, where: str, span: PredSpan, kind: str, sentence: int | None, anchor: int | None = None,
@@ -164,9 +168,12 @@ def resolve_prediction(pred: Prediction, gold: Document) -> tuple[Prediction, li
         return pred, []
     mentions = {(m.start, m.end) for e in gold.entities for m in e.mentions}
     resolver = _Resolver(gold, NormalisedText(gold.text), {
-        "trigger": {(e.trigger.start, e.trigger.end) for e in gold.events},
-        "mention": mentions,
-        "evidence": {(s.start, s.end) for st in gold.stances for s in st.evidence},
+        "trigger": ({(e.trigger.start, e.trigger.end) for e in gold.events},),
+        "mention": (mentions,),
+        "holder": ({(s.holder.span.start, s.holder.span.end) for s in gold.stances}, mentions),
+        "target": ({(s.target.span.start, s.target.span.end) for s in gold.stances if s.target.span is not None},
+                   mentions),
+        "evidence": ({(s.start, s.end) for st in gold.stances for s in st.evidence},),
     })
     replace = msgspec.structs.replace
     taken_triggers: dict[str, set[tuple[int, int]]] = {}
@@ -183,11 +190,11 @@ def resolve_prediction(pred: Prediction, gold: Document) -> tuple[Prediction, li
         events[i] = replace(event, trigger=trigger, arguments=arguments)
     stances = []
     for i, stance in enumerate(pred.stances):
-        holder = replace(stance.holder, span=resolver.span(f"stances[{i}].holder.span", stance.holder.span, "mention",
+        holder = replace(stance.holder, span=resolver.span(f"stances[{i}].holder.span", stance.holder.span, "holder",
                                                            stance.sentence))
         target = stance.target
         if target.span is not None:
-            target = replace(target, span=resolver.span(f"stances[{i}].target.span", target.span, "mention",
+            target = replace(target, span=resolver.span(f"stances[{i}].target.span", target.span, "target",
                                                         stance.sentence))
         evidence = tuple(resolver.span(f"stances[{i}].evidence[{j}]", s, "evidence", stance.sentence)
                          for j, s in enumerate(stance.evidence))

@@ -170,3 +170,23 @@ def test_few_resampling_units_get_a_warning(corpus) -> None:
     few = score(corpus, [], resampling=ResamplingOptions(n=10, unit="sentence"))
     assert any(f"only {few.table.shape[0]} resampling unit(s) (sentence)" in line for line in notes(few))
     assert not any("resampling unit" in line for line in notes(score(corpus, [], resampling=NO_CI)))
+
+
+def test_text_only_holder_and_target_prefer_gold_stance_spans(tmp_path) -> None:
+    """A text-only holder or target resolves to the annotated holder/target span, not the first mention."""
+    text = "Iran met Russia. Iran praised Russia."
+    whole = {"start": 0, "end": len(text), "text": text}
+    doc = {"id": "d", "text": text, "meta": {}, "paragraphs": [whole], "sentences": [whole],
+           "entities": [{"id": "E1", "type": "GOV", "mentions": [span(text, "Iran"), span(text, "Iran", 1)]},
+                        {"id": "E2", "type": "GOV", "mentions": [span(text, "Russia"), span(text, "Russia", 1)]}],
+           "events": [],
+           "stances": [{"id": "S1", "holder": {"entity": "E1", "span": span(text, "Iran", 1)},
+                        "target": {"entity": "E2", "span": span(text, "Russia", 1)}, "polarity": "favor",
+                        "evidence": [span(text, "praised")]}]}
+    corpus = load_gold(write_lines(tmp_path / "g.jsonl", [doc]))
+    prediction = msgspec.convert({"id": "d", "stances": [{"id": "s", "holder": {"span": {"text": "Iran"}},
+                                                          "target": {"span": {"text": "Russia"}}, "polarity": "favor"}]},
+                                 Prediction)
+    report = score(corpus, [prediction], resampling=NO_CI)
+    assert counts(report, "ST") == counts(report, "ST-ID") == (1, 0, 0)
+    assert report.metrics["F_avg"].f1 == 1.0
