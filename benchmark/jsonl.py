@@ -129,3 +129,22 @@ def write_text(path: str | Path, text: str) -> None:
     """Write a UTF-8 text file atomically."""
     with atomic_writer(path) as handle:
         handle.write(text.encode("utf-8"))
+
+
+def write_text_files(folder: str | Path, files: dict[str, str]) -> None:
+    """Write UTF-8 files (name -> content) into a folder, each atomically, once every target
+    has been checked: a folder that cannot be made, or a target that is not a regular file,
+    stops the command before anything is written."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{folder}: cannot make this folder ({exc.strerror or exc})") from None
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"{folder}: cannot write here (permission denied)")
+    for name in files:
+        target = folder / name
+        if target.exists() and not target.is_file():
+            raise UsageError(f"{target}: exists and is not a regular file; refusing to replace it")
+    for name, text in files.items():
+        write_text(folder / name, text)

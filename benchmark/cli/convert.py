@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from benchmark.cli.common import GoldOption, LabelsOption, app, err, exits_on_error, guard_output
+from benchmark.errors import UsageError
 from benchmark.labels import load_labels
 from benchmark.loader import load_gold
 
@@ -33,6 +34,8 @@ def convert(
         for written in (output, write_labels):
             if written is not None:
                 guard_output(written, input_path, labels, mapping, gold)
+        if write_labels is not None and write_labels.resolve() == output.resolve():
+            raise UsageError(f"{write_labels}: is also the output; write the label set to another file")
         gold_docs = load_gold(gold, "all").by_id() if gold is not None else None
         result = run_convert(source, target, input_path, output, labels=load_labels(labels) if labels else None,
                              write_labels=write_labels, mapping=mapping, gold=gold_docs, keep_evbench=not no_evbench_key)

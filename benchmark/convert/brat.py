@@ -81,9 +81,15 @@ def _line(text: str, start: int, end: int) -> str:
 
 def write_brat(doc: Document, out_dir: Path, name: str | None = None) -> tuple[Path, Path]:
     """Write ``<name>.txt``, ``<name>.ann`` and the ``<name>.evbench.json`` sidecar; return the first two."""
-    from benchmark.jsonl import write_text
+    from benchmark.jsonl import write_text_files
 
     name = name or file_name(doc.id)
+    write_text_files(out_dir, brat_files(doc, name))
+    return out_dir / f"{name}.txt", out_dir / f"{name}.ann"
+
+
+def brat_files(doc: Document, name: str) -> dict[str, str]:
+    """File name -> content: ``<name>.txt``, ``<name>.ann`` and the ``<name>.evbench.json`` sidecar."""
     lines: list[str] = []
     t_of: dict[tuple[int, int], str] = {}
     counter = {"T": 0, "E": 0, "A": 0, "R": 0, "#": 0}
@@ -131,12 +137,8 @@ def write_brat(doc: Document, out_dir: Path, name: str | None = None) -> tuple[P
                "sentences": [[s.start, s.end] for s in doc.sentences],
                "entities": {e.id: {"name": e.name, "mentions": entity_ts[e.id]} for e in doc.entities},
                "events": e_of, "stances": r_of}
-    out_dir.mkdir(parents=True, exist_ok=True)
-    txt, ann = out_dir / f"{name}.txt", out_dir / f"{name}.ann"
-    write_text(txt, doc.text)
-    write_text(ann, "\n".join(lines) + "\n")
-    write_text(out_dir / f"{name}.evbench.json", json.dumps(sidecar, ensure_ascii=False, indent=1) + "\n")
-    return txt, ann
+    return {f"{name}.txt": doc.text, f"{name}.ann": "\n".join(lines) + "\n",
+            f"{name}.evbench.json": json.dumps(sidecar, ensure_ascii=False, indent=1) + "\n"}
 
 
 def annotation_conf(labels) -> str:

@@ -11,7 +11,7 @@ import msgspec
 from benchmark.convert import brat, oneie, textee
 from benchmark.convert.common import TypeMapping, derive_labels
 from benchmark.errors import InputError, Issue, Location, UsageError
-from benchmark.jsonl import write_jsonl, write_text
+from benchmark.jsonl import write_jsonl, write_text, write_text_files
 from benchmark.labels import LabelSet, load_labels
 from benchmark.model import Document, Prediction
 from benchmark.validate import Checker, IssueLog, check_document, check_prediction, iter_gold
@@ -96,9 +96,9 @@ def convert(source: str, target: str, input_path: Path, output_path: Path, *, la
                     dropped[key] = dropped.get(key, 0) + n
         label_set = derive_labels(docs, input_path.stem) if write_labels is not None else labels
         _check_all(docs, label_set or load_labels(), str(input_path))
-        if write_labels is not None:
-            write_text(write_labels, json.dumps(msgspec.to_builtins(label_set), indent=1, ensure_ascii=False) + "\n")
         write_jsonl(output_path, docs)
+        if write_labels is not None:  # after the documents: a failed conversion leaves no label set behind
+            write_text(write_labels, json.dumps(msgspec.to_builtins(label_set), indent=1, ensure_ascii=False) + "\n")
         return ConversionResult(len(docs), dropped, 0, write_labels)
     docs = list(iter_gold(input_path, labels))
     if target == "oneie":
@@ -113,7 +113,8 @@ def convert(source: str, target: str, input_path: Path, output_path: Path, *, la
                  for b, m in list(zip((d.id for d in docs), names))[i + 1:] if n == m]
     if problems:  # checked before anything is written
         raise InputError([Issue(Location(str(input_path)), p) for p in problems])
-    for doc in docs:
-        brat.write_brat(doc, output_path)
-    write_text(output_path / "annotation.conf", brat.annotation_conf(labels or load_labels()))
+    files = {"annotation.conf": brat.annotation_conf(labels or load_labels())}
+    for doc, name in zip(docs, names):
+        files |= brat.brat_files(doc, name)
+    write_text_files(output_path, files)
     return ConversionResult(len(docs))
