@@ -186,6 +186,26 @@ def test_brat_export_checks_every_document_before_writing(tmp_path) -> None:
     assert not out.exists() or not any(out.iterdir())
 
 
+def test_brat_export_checks_every_target_before_writing(tmp_path, gold) -> None:
+    a_file = tmp_path / "afile"
+    a_file.write_text("x")
+    result = invoke("convert", "--from", "evbench", "--to", "brat", gold, a_file)
+    assert result.exit_code == 2 and "cannot make this folder" in result.stderr
+    out = tmp_path / "brat"
+    (out / "doc1.ann").mkdir(parents=True)
+    result = invoke("convert", "--from", "evbench", "--to", "brat", gold, out)
+    assert result.exit_code == 2 and "is not a regular file" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["doc1.ann"]  # nothing written
+
+
+def test_a_label_set_is_never_written_over_the_output(tmp_path, gold) -> None:
+    oneie = tmp_path / "oneie.json"
+    assert invoke("convert", "--from", "evbench", "--to", "oneie", gold, oneie).exit_code == 0
+    out = tmp_path / "out.jsonl"
+    result = invoke("convert", "--from", "oneie", "--to", "evbench", oneie, out, "--write-labels", out)
+    assert result.exit_code == 2 and "is also the output" in result.stderr and not out.exists()
+
+
 @pytest.mark.parametrize("change,fragment", [
     (lambda d: d.update(format_version=2), "format_version"),
     (lambda d: d.update(roles=[]), "must not be empty"),
