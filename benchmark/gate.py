@@ -23,6 +23,7 @@ from benchmark.errors import IncomparableError, InputError, UsageError
 from benchmark.jsonl import write_text
 from benchmark.scorer import Report
 from benchmark.signature import Signature
+from benchmark.validate import decode_json_file
 
 REFERENCE_VERSION = 1
 EPSILON = 1e-9  # scores equal within floating-point noise are equal
@@ -62,11 +63,11 @@ def read_reference(path: str | Path) -> Reference:
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"{path}: no reference file; create one deliberately with --update")
+    reference, _ = decode_json_file(path, Reference, "reference file")
     try:
-        reference = msgspec.json.decode(path.read_bytes(), type=Reference)
         Signature.parse(reference.signature)
-    except (msgspec.DecodeError, msgspec.ValidationError, ValueError) as exc:
-        raise InputError.at(path, f"not a valid reference file: {exc}") from None
+    except ValueError as exc:
+        raise InputError.at(path, f"not a valid reference file: {exc}", field="signature") from None
     if reference.evbench_reference != REFERENCE_VERSION:
         raise InputError.at(path, f"reference format {reference.evbench_reference} is not supported (expected {REFERENCE_VERSION})")
     for metric, value in reference.metrics.items():

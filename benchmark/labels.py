@@ -57,18 +57,12 @@ def load_labels(path: str | Path | None = None) -> LabelSet:
     if path is None:
         data = resources.files("benchmark.labelsets").joinpath(DEFAULT_LABELSET).read_bytes()
         source = f"<package>/labelsets/{DEFAULT_LABELSET}"
-    else:
-        source = str(path)
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise InputError.at(source, f"cannot read label set: {exc.strerror}") from None
-    try:
         labels = msgspec.json.decode(data, type=LabelSet)
-    except msgspec.ValidationError as exc:
-        raise InputError.at(source, f"not a label set: {exc}") from None
-    except msgspec.DecodeError as exc:
-        raise InputError.at(source, f"not valid JSON: {exc}") from None
+    else:
+        from benchmark.validate import decode_json_file  # validate imports this module
+
+        source = str(path)
+        labels, _ = decode_json_file(path, LabelSet, "label set")
     problems = _problems(labels)
     if problems:
         raise InputError([Issue(Location(source, 0, field), message) for field, message in problems])

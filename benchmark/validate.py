@@ -104,6 +104,7 @@ def decode_record(path: str, number: int, line: bytes, kind: type[T]) -> T:
         return decoder.decode(line)
     except msgspec.ValidationError as exc:
         _utf8_or_raise(path, number, line)
+        _json_or_raise(path, number, line)  # the typed decoder stops at the first wrong value, before later syntax
         refuse_duplicate_keys(path, number, line)
         message, field_path = _explain_shape_error(str(exc))
         raise InputError.at(path, message, number, field_path) from None
@@ -113,6 +114,44 @@ def decode_record(path: str, number: int, line: bytes, kind: type[T]) -> T:
     except UnicodeDecodeError as exc:
         _utf8_or_raise(path, number, line)
         raise InputError.at(path, f"invalid UTF-8: {exc.reason}", number) from None
+    except RecursionError:
+        raise InputError.at(path, "JSON nested too deeply", number) from None
+
+
+def decode_json_file(path: str | Path, kind: type[T], what: str) -> tuple[T, bytes]:
+    """Read and decode a whole-file JSON document (a reference, a label set, a type mapping)
+    with the checks ``decode_line`` makes on a line; returns it with the file's bytes.
+
+    Raises:
+        InputError: unreadable, a byte-order mark, not JSON (located by line), a shape error
+            (by field path) or a repeated key; the message names ``what`` the file should be.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError.at(path, f"cannot read {what}: {exc.strerror}") from None
+    try:
+        if data.startswith(_BOM):
+            raise InputError.at(path, "file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM")
+        record = decode_record(str(path), 0, data, kind)
+        refuse_duplicate_keys(str(path), 0, data, _ENCODER.encode(record))
+    except InputError as exc:
+        issue = exc.issues[0]
+        at_byte = _AT_BYTE.search(issue.message)
+        line = data.count(b"\n", 0, int(at_byte[1])) + 1 if at_byte else 0
+        raise InputError.at(path, f"not a {what}: {issue.message}", line, issue.location.field) from None
+    return record, data
+
+
+_BOM = b"\xef\xbb\xbf"
+_AT_BYTE = re.compile(r"\(byte (\d+)\)")
+
+
+def _json_or_raise(path: str, number: int, line: bytes) -> None:
+    try:
+        _UNTYPED.decode(line)
+    except msgspec.DecodeError as exc:
+        raise InputError.at(path, f"not valid JSON: {_plain(str(exc))}", number) from None
     except RecursionError:
         raise InputError.at(path, "JSON nested too deeply", number) from None
 

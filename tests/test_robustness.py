@@ -226,3 +226,24 @@ def test_compare_a_metric_one_system_lacks(tmp_path, gold, pred) -> None:
                                                           if k != "entities"}])
     result = invoke("compare", pred, no_entities, "--gold", gold, "--metrics", "ENT-I")
     assert result.exit_code == 2 and "ENT-I not computed" in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["reference", "labels", "mapping"])
+@pytest.mark.parametrize("content,fragment,line", [
+    ('{\n "a": 1,\n "a": 2\n}\n', "key 'a' appears twice in one object", 0),
+    ('\ufeff{}\n', "byte-order mark", 0),
+    ('{\n "a": 1,,\n}\n', "not valid JSON", 2),
+])
+def test_whole_file_json_inputs_are_checked_like_lines(tmp_path, gold, pred, kind, content, fragment, line) -> None:
+    """References, label sets and type mappings: repeated keys, a BOM, malformed JSON located by line."""
+    path = tmp_path / f"{kind}.json"
+    path.write_text(content, encoding="utf-8")
+    option = {"reference": [], "labels": ["--labels", path], "mapping": []}[kind]
+    if kind == "reference":
+        result = invoke("check", "--pred", pred, "--gold", gold, "--reference", path)
+    elif kind == "labels":
+        result = invoke("score", "--pred", pred, "--gold", gold, *option)
+    else:
+        result = invoke("convert", "--from", "textee", "--to", "evbench", pred, tmp_path / "o.jsonl", "--map", path)
+    where = f"{path}:{line}: " if line else f"{path}: "
+    assert result.exit_code == 65 and fragment in result.stderr and where in result.stderr, result.stderr

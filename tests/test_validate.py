@@ -118,6 +118,7 @@ RAW_CASES = [
     ("top-level scalar", b"42\n", ":1: ", "expected object, got int"),
     ("NaN literal", b'{"id": NaN}\n', ":1: ", "not valid JSON"),
     ("lone surrogate escape", b'{"id": "\\ud800"}\n', ":1: ", "not valid JSON"),
+    ("wrong type before a syntax error", b'{"id": 5,, "events": []}\n', ":1: ", "not valid JSON"),
 ]
 
 

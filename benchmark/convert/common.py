@@ -12,6 +12,7 @@ import msgspec
 from benchmark.errors import InputError
 from benchmark.labels import EventTypeSpec, LabelSet, load_labels
 from benchmark.model import Document
+from benchmark.validate import decode_json_file
 
 DEFAULT_ENTITY_TYPE = "ENTITY"
 
@@ -72,13 +73,7 @@ class TypeMapping(msgspec.Struct, forbid_unknown_fields=True):
 
     @classmethod
     def read(cls, path: str | Path) -> "TypeMapping":
-        try:
-            data = Path(path).read_bytes()
-            mapping = msgspec.json.decode(data, type=cls)
-        except OSError as exc:
-            raise InputError.at(path, f"cannot read mapping: {exc.strerror}") from None
-        except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as exc:
-            raise InputError.at(path, f"not a type mapping: {exc}") from None
+        mapping, data = decode_json_file(path, cls, "type mapping")
         return msgspec.structs.replace(mapping, digest=hashlib.sha256(data).hexdigest()[:8])
 
 
