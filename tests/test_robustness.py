@@ -247,3 +247,18 @@ def test_whole_file_json_inputs_are_checked_like_lines(tmp_path, gold, pred, kin
         result = invoke("convert", "--from", "textee", "--to", "evbench", pred, tmp_path / "o.jsonl", "--map", path)
     where = f"{path}:{line}: " if line else f"{path}: "
     assert result.exit_code == 65 and fragment in result.stderr and where in result.stderr, result.stderr
+
+
+def test_textee_conversion_without_gold_still_checks_labels(tmp_path) -> None:
+    record = {"doc_id": "d", "tokens": ["Troops", "attacked", "Kyiv"],
+              "event_mentions": [{"event_type": "Conflict:Attack", "trigger": {"start": 1, "end": 2},
+                                  "arguments": [{"role": "Place", "start": 2, "end": 3}]}]}
+    source = write_lines(tmp_path / "textee.json", [record])
+    out = tmp_path / "o.jsonl"
+    mapping = tmp_path / "map.json"
+    mapping.write_text(json.dumps({"event_types": {"Conflict:Attack": "ASSAULT"}, "roles": {"Place": "location"}}))
+    result = invoke("convert", "--from", "textee", "--to", "evbench", source, out, "--map", mapping)
+    assert result.exit_code == 65 and "unknown role 'location'" in result.stderr and not out.exists()
+    mapping.write_text(json.dumps({"event_types": {"Conflict:Attack": "ASSAULT"}, "roles": {"Place": "place"}}))
+    result = invoke("convert", "--from", "textee", "--to", "evbench", source, out, "--map", mapping)
+    assert result.exit_code == 0 and json.loads(out.read_text())["events"][0]["arguments"][0]["role"] == "place"

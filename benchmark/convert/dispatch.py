@@ -41,6 +41,18 @@ def _check_predictions(records: list[dict], gold: dict[str, Document], labels: L
     log.raise_if_any()
 
 
+def _check_labels(records: list[dict], labels: LabelSet, source: str) -> None:
+    """Without a gold to check them against, converted predictions must still use the label set's types and roles."""
+    log = IssueLog()
+    for i, record in enumerate(records):
+        checker = Checker(f"{source} (converted document {i + 1}, {record['id']})", 0, labels, log)
+        for j, event in enumerate(record["events"]):
+            checker.label(f"events[{j}].type", event["type"], labels.event_types, "event type")
+            for k, argument in enumerate(event.get("arguments", ())):
+                checker.label(f"events[{j}].arguments[{k}].role", argument["role"], labels.roles, "role")
+    log.raise_if_any()
+
+
 def _check_all(docs: list[Document], labels: LabelSet, source: str) -> None:
     """Every rule of the format on converted documents, types included, and unique ids."""
     log = IssueLog()
@@ -80,6 +92,8 @@ def convert(source: str, target: str, input_path: Path, output_path: Path, *, la
             records = textee.to_predictions(oneie.read_records(input_path), str(input_path), gold, type_mapping, dropped)
             if gold is not None:
                 _check_predictions(records, gold, labels or load_labels(), str(input_path))
+            else:
+                _check_labels(records, labels or load_labels(), str(input_path))
             write_jsonl(output_path, records)
             return ConversionResult(len(records), dropped, validated=gold is not None)
         if source == "oneie":
