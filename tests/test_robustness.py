@@ -262,3 +262,14 @@ def test_textee_conversion_without_gold_still_checks_labels(tmp_path) -> None:
     mapping.write_text(json.dumps({"event_types": {"Conflict:Attack": "ASSAULT"}, "roles": {"Place": "place"}}))
     result = invoke("convert", "--from", "textee", "--to", "evbench", source, out, "--map", mapping)
     assert result.exit_code == 0 and json.loads(out.read_text())["events"][0]["arguments"][0]["role"] == "place"
+
+
+def test_oneie_windows_edited_after_export_are_not_silently_replaced(tmp_path, gold) -> None:
+    exported = tmp_path / "oneie.json"
+    assert invoke("convert", "--from", "evbench", "--to", "oneie", gold, exported).exit_code == 0
+    windows = [json.loads(line) for line in exported.read_text().splitlines()]
+    edited = next(w for w in windows if w["event_mentions"])
+    edited["event_mentions"][0]["event_type"] = "AID" if edited["event_mentions"][0]["event_type"] != "AID" else "ASSAULT"
+    exported.write_text("".join(json.dumps(w) + "\n" for w in windows))
+    result = invoke("convert", "--from", "oneie", "--to", "evbench", exported, tmp_path / "back.jsonl")
+    assert result.exit_code == 65 and "windows differ from the document under the 'evbench' key" in result.stderr

@@ -16,7 +16,7 @@ A OneIE record is one window (sentence) of a document: ``tokens``, ``entity_ment
   expressed in a window and is counted in ``cross_window_arguments``. evbench-only information (stances, factuality, modes,
   coreference, entity clusters, meta, the exact text) is kept under an ``evbench`` key of
   the window records, which OneIE tools ignore; reading it back restores the document
-  exactly.
+  exactly, once the windows are checked to say what the document says (edited windows are refused).
 """
 
 from __future__ import annotations
@@ -110,8 +110,10 @@ def to_documents(records: Iterable[tuple[int, OneIERecord]], path: str, mapping:
     """evbench gold documents from OneIE windows (see the module docstring)."""
     builders: dict[str, _DocBuilder] = {}
     restored: dict[str, Document] = {}
+    windows: dict[str, list[OneIERecord]] = {}  # of restored documents, to check them against
     for number, record in records:
         where = f"{path}:{number}"
+        windows.setdefault(record.doc_id, []).append(record)
         if record.evbench is not None and "document" in record.evbench:
             try:
                 restored[record.doc_id] = msgspec.convert(record.evbench["document"], Document)
@@ -160,6 +162,7 @@ def to_documents(records: Iterable[tuple[int, OneIERecord]], path: str, mapping:
     documents = []
     for doc_id in dict.fromkeys([*builders, *restored]):
         if doc_id in restored:
+            _require_unedited(restored[doc_id], windows[doc_id], path)
             documents.append(restored[doc_id])
             continue
         b = builders[doc_id]
@@ -168,6 +171,20 @@ def to_documents(records: Iterable[tuple[int, OneIERecord]], path: str, mapping:
         documents.append(Document(id=doc_id, text=b.text, meta={"converted_from": "oneie"}, paragraphs=windows,
                                   sentences=windows, entities=entities, events=tuple(b.events), stances=()))
     return documents
+
+
+def _require_unedited(doc: Document, records: list[OneIERecord], path: str) -> None:
+    """A document restored from the ``evbench`` key must say what its windows say: edits made
+    to the OneIE content after export would otherwise be lost without a word."""
+    exported = [msgspec.convert(r, OneIERecord) for r in from_documents([doc], keep_evbench=False).records]
+
+    def content(windows: list[OneIERecord]) -> list[tuple]:
+        return [(w.tokens, w.entity_mentions, w.event_mentions) for w in windows]
+
+    if content(exported) != content(records):
+        raise InputError.at(path, f"document {doc.id!r}: the OneIE windows differ from the document under the "
+                            "'evbench' key (edited after export?); drop that key to read the windows instead",
+                            field="evbench")
 
 
 @dataclass
