@@ -18,7 +18,7 @@ from baselines.ml import MLPipeline, cross_validate
 from baselines.rules import code_document
 from benchmark.api import build_report_html, score_file
 from benchmark.errors import UsageError
-from benchmark.jsonl import write_jsonl, write_text
+from benchmark.jsonl import check_writable, write_jsonl, write_text
 from benchmark.loader import DEFAULT_DATA_DIR, Corpus, gold_files, load_folds, load_gold
 from benchmark.scorer import Report, ResamplingOptions, ScoringOptions
 
@@ -68,6 +68,9 @@ def run_baselines(data_dir: Path | None = None, out_dir: Path = Path("runs"), *,
     resampling = ResamplingOptions(unit=unit, n=bootstrap, seed=seed)
     test = load_gold(data_dir, "test")
     runs: list[SystemRun] = []
+    check_writable([out_dir / "rules" / "predictions.jsonl", out_dir / "rules" / "seed-cv.jsonl",
+                    out_dir / "sklearn" / "predictions.jsonl", out_dir / "sklearn-cv" / "predictions.jsonl",
+                    *(out_dir / "sklearn" / f"validation-C{c:g}.jsonl" for c in C_GRID), out_dir / "report.html"])
 
     note("rules: coding the test split")
     rules_path = out_dir / "rules" / "predictions.jsonl"

@@ -131,20 +131,27 @@ def write_text(path: str | Path, text: str) -> None:
         handle.write(text.encode("utf-8"))
 
 
+def check_writable(paths: Iterable[str | Path]) -> None:
+    """Refuse, before anything is written, outputs that could not be: a path that exists and is
+    not a regular file, or whose nearest existing folder is a file or read-only.
+
+    Raises:
+        UsageError: naming the first such path.
+    """
+    for path in map(Path, paths):
+        if path.exists() and not path.is_file():
+            raise UsageError(f"{path}: exists and is not a regular file; refusing to replace it")
+        folder = next(p for p in path.parents if p.exists())
+        if not folder.is_dir():
+            raise UsageError(f"{folder}: is a file, not a folder; cannot write {path}")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise UsageError(f"{folder}: cannot write here (permission denied)")
+
+
 def write_text_files(folder: str | Path, files: dict[str, str]) -> None:
     """Write UTF-8 files (name -> content) into a folder, each atomically, once every target
-    has been checked: a folder that cannot be made, or a target that is not a regular file,
-    stops the command before anything is written."""
+    has passed ``check_writable``."""
     folder = Path(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"{folder}: cannot make this folder ({exc.strerror or exc})") from None
-    if not os.access(folder, os.W_OK):
-        raise UsageError(f"{folder}: cannot write here (permission denied)")
-    for name in files:
-        target = folder / name
-        if target.exists() and not target.is_file():
-            raise UsageError(f"{target}: exists and is not a regular file; refusing to replace it")
+    check_writable(folder / name for name in files)
     for name, text in files.items():
         write_text(folder / name, text)

@@ -190,7 +190,7 @@ def test_brat_export_checks_every_target_before_writing(tmp_path, gold) -> None:
     a_file = tmp_path / "afile"
     a_file.write_text("x")
     result = invoke("convert", "--from", "evbench", "--to", "brat", gold, a_file)
-    assert result.exit_code == 2 and "cannot make this folder" in result.stderr
+    assert result.exit_code == 2 and "is a file, not a folder" in result.stderr
     out = tmp_path / "brat"
     (out / "doc1.ann").mkdir(parents=True)
     result = invoke("convert", "--from", "evbench", "--to", "brat", gold, out)
@@ -273,3 +273,11 @@ def test_oneie_windows_edited_after_export_are_not_silently_replaced(tmp_path, g
     exported.write_text("".join(json.dumps(w) + "\n" for w in windows))
     result = invoke("convert", "--from", "oneie", "--to", "evbench", exported, tmp_path / "back.jsonl")
     assert result.exit_code == 65 and "windows differ from the document under the 'evbench' key" in result.stderr
+
+
+def test_run_checks_its_outputs_before_writing_any(tmp_path) -> None:
+    out = tmp_path / "runs"
+    (out / "report.html").mkdir(parents=True)
+    result = invoke("run", "--out", out, "--bootstrap", "0")
+    assert result.exit_code == 2 and "report.html: exists and is not a regular file" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["report.html"]  # no prediction written
