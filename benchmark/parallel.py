@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -382,15 +383,31 @@ def _mapper(function: Callable, workers: int) -> Iterator[Callable]:
     if workers <= 1:
         yield lambda items: map(function, items)
         return
-    methods = multiprocessing.get_all_start_methods()
-    method = "fork" if "fork" in methods and threading.active_count() == 1 else (
-        "forkserver" if "forkserver" in methods else "spawn")
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=_install,
-                               initargs=(function,))
+    pool = process_pool(workers, _install, (function,))
     try:
         yield lambda items: pool.map(_call_installed, items)
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+def process_pool(workers: int, initializer: Callable | None = None, initargs: tuple = ()) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes, started as ``_mapper`` says, whose workers ignore SIGTERM.
+
+    A cancelled run (SIGTERM, often sent to the whole process group) is stopped by the
+    parent, which shuts the pool down; a worker killed in the middle of sending a result
+    would leave the parent waiting for the rest of it forever.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    method = "fork" if "fork" in methods and threading.active_count() == 1 else (
+        "forkserver" if "forkserver" in methods else "spawn")
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=_start_worker,
+                               initargs=(initializer, initargs))
+
+
+def _start_worker(initializer: Callable | None, initargs: tuple) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if initializer is not None:
+        initializer(*initargs)
 
 
 _installed: Callable | None = None  # a worker process's function (``_mapper``)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -281,3 +287,30 @@ def test_run_checks_its_outputs_before_writing_any(tmp_path) -> None:
     result = invoke("run", "--out", out, "--bootstrap", "0")
     assert result.exit_code == 2 and "report.html: exists and is not a regular file" in result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["report.html"]  # no prediction written
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="process groups are POSIX")
+def test_sigterm_to_the_process_group_stops_a_parallel_run_cleanly(tmp_path) -> None:
+    """A CI cancel signals the whole group, often twice (``timeout`` does): the run must exit
+    143 promptly, leave no temporary file and no worker behind."""
+    text = "Police arrested protesters in the capital. The minister condemned the attack. " * 20
+    source = write_lines(tmp_path / "docs.jsonl", [{"id": f"d{i}", "text": text} for i in range(8000)])
+    output = tmp_path / "out.jsonl"
+    process = subprocess.Popen([sys.executable, "-c", "from benchmark.cli import app; app()", "baseline", "rules", "--input", str(source),
+                                "--output", str(output), "--workers", "2"], start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while not list(tmp_path.glob(".out.jsonl.*.tmp")) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if process.poll() is not None:
+        pytest.skip("the run finished before it could be interrupted")
+    time.sleep(0.5)  # well into the run
+    os.killpg(process.pid, signal.SIGTERM)
+    time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGTERM)  # a second one, during the clean-up of the first
+    try:
+        assert process.wait(timeout=30) == 143
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    assert not list(tmp_path.glob(".out.jsonl.*")) and not output.exists()

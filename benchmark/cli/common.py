@@ -87,6 +87,9 @@ def exits_on_error() -> Iterator[None]:
 
 
 def _terminate(signum: int, frame: object) -> None:
+    # Once: a second SIGTERM (``timeout`` signals the command, then its process group) must not
+    # interrupt the clean-up the first one started (temporary files, shutting worker pools down).
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise SystemExit(128 + signum)
 
 
