@@ -53,6 +53,12 @@ def _code_chunk(items: tuple[tuple[str, str], ...]) -> list[bytes]:
     return [_code(item) for item in items]
 
 
+def _coded_here(path: str | Path) -> Iterator[bytes]:
+    """Coded lines in input order, in this process."""
+    for item in read_documents(path):
+        yield _code(item)
+
+
 def _coded_in_workers(path: str | Path, workers: int, chunksize: int) -> Iterator[bytes]:
     """Coded lines in input order from ``workers`` processes, a bounded number of chunks ahead."""
     pool = process_pool(workers)
@@ -73,8 +79,7 @@ def code_file(input_path: str | Path, output_path: str | Path, workers: int = 1,
     """Code every document of ``input_path`` into ``output_path``; return the number of documents."""
     count = 0
     with atomic_writer(output_path) as handle:
-        lines = map(_code, read_documents(input_path)) if workers <= 1 else _coded_in_workers(
-            input_path, workers, chunksize)
+        lines = _coded_here(input_path) if workers <= 1 else _coded_in_workers(input_path, workers, chunksize)
         with closing(lines):  # stopped early (an error, SIGTERM): the pool is shut down now, not at exit
             for line in lines:
                 handle.write(line + b"\n")
