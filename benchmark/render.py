@@ -109,7 +109,8 @@ def leaderboard(runs: list, protocol: str) -> Table:
     from benchmark.metrics import KEY_METRICS
 
     table = Table(title=f"leaderboard — protocol: {protocol}", title_justify="left",
-                  caption="F1 in % [95 % CI]; full tables: evbench score --pred runs/<system>/...")
+                  caption=f"F1 in % [{100 * runs[0].report.resampling.level:g} % CI]; full tables: "
+                          f"evbench score --pred {runs[0].predictions.parent.parent}/<system>/...")
     table.add_column("system", no_wrap=True)
     for metric in KEY_METRICS:
         table.add_column(metric, justify="right", no_wrap=True)

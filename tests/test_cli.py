@@ -175,3 +175,13 @@ def test_lenient_scoring_counts_invalid_records_as_false_positives(tmp_path, gol
     assert report["lenient"]["removed_events"] == 1 and report["lenient"]["removed_stances"] == 1
     assert report["lenient"]["problems"] >= 3
     assert "--lenient: " in result.stderr
+
+
+def test_help_shows_the_defaults_written_in_brackets() -> None:
+    """Help strings spell some defaults as "[default: ...]": rich must not take them for markup."""
+    from typer.testing import CliRunner
+
+    from benchmark.cli import app
+
+    result = CliRunner().invoke(app, ["score", "--help"], env={"COLUMNS": "200"})
+    assert "[default: the bundled data/]" in result.stdout and "[default: the PLOVER v1 set]" in result.stdout

@@ -36,11 +36,11 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 SHOWN_ISSUES = 20
 
 GoldOption = Annotated[
-    Optional[Path], typer.Option("--gold", help="Gold JSONL file or data folder [default: the bundled data/].")
+    Optional[Path], typer.Option("--gold", help="Gold JSONL file or data folder \\[default: the bundled data/].")
 ]
 SplitOption = Annotated[str, typer.Option("--split", help="Split of a data folder: train, validation, test or all.")]
 LabelsOption = Annotated[
-    Optional[Path], typer.Option("--labels", help="Label-set file [default: the PLOVER v1 set].", exists=True, dir_okay=False)
+    Optional[Path], typer.Option("--labels", help="Label-set file \\[default: the PLOVER v1 set].", exists=True, dir_okay=False)
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of a table.")]
 
@@ -118,7 +118,7 @@ UnitOption = Annotated[str, typer.Option(
     "--unit", help="Resampling unit: doc, paragraph, sentence, or auto (doc with >= 30 documents, else sentence).")]
 SeedOption = Annotated[int, typer.Option("--seed", help="Random seed of the bootstrap.")]
 WorkersOption = Annotated[Optional[int], typer.Option(
-    "--workers", min=1, help="Processes that read and count [default: the usable CPUs for inputs of 4 MB or more, "
+    "--workers", min=1, help="Processes that read and count \\[default: the usable CPUs for inputs of 4 MB or more, "
     "else 1]. Scores do not depend on it.")]
 
 

@@ -15,8 +15,8 @@ from benchmark.metrics import KEY_METRICS
 
 @app.command()
 def run(
-    out_dir: Annotated[Path, typer.Option("--out", help="Where to write runs/<system>/predictions.jsonl.")] = Path("runs"),
-    gold: Annotated[Optional[Path], typer.Option("--gold", help="Data folder [default: the bundled data/].")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for <system>/predictions.jsonl and report.html.")] = Path("runs"),
+    gold: Annotated[Optional[Path], typer.Option("--gold", help="Data folder \\[default: the bundled data/].")] = None,
     bootstrap: BootstrapOption = 1000,
     unit: UnitOption = "auto",
     seed: SeedOption = 0,

@@ -66,7 +66,7 @@ def compare(
     bootstrap: BootstrapOption = 1000,
     unit: UnitOption = "auto",
     seed: SeedOption = 0,
-    metrics: Annotated[Optional[str], typer.Option("--metrics", help="Comma-separated metrics [default: all].")] = None,
+    metrics: Annotated[Optional[str], typer.Option("--metrics", help="Comma-separated metrics \\[default: all].")] = None,
     labels: LabelsOption = None,
     as_json: JsonFlag = False,
 ) -> None:
