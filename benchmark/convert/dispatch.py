@@ -53,12 +53,13 @@ def _check_labels(records: list[dict], labels: LabelSet, source: str) -> None:
     log.raise_if_any()
 
 
-def _check_all(docs: list[Document], labels: LabelSet, source: str) -> None:
-    """Every rule of the format on converted documents, types included, and unique ids."""
+def _check_all(docs: list[Document], labels: LabelSet, sources: list[str]) -> None:
+    """Every rule of the format on converted documents, types included, and unique ids;
+    ``sources`` names where each document came from (its .ann file, or the input and its number)."""
     log = IssueLog()
     seen: set[str] = set()
-    for i, doc in enumerate(docs):
-        checker = Checker(f"{source} (converted document {i + 1}, {doc.id})", 0, labels, log)
+    for doc, source in zip(docs, sources):
+        checker = Checker(f"{source} (converted to document {doc.id!r})", 0, labels, log)
         try:  # records built in code are not type-checked on construction: round-trip them
             msgspec.convert(msgspec.to_builtins(doc), Document)
         except msgspec.ValidationError as exc:
@@ -98,18 +99,19 @@ def convert(source: str, target: str, input_path: Path, output_path: Path, *, la
             return ConversionResult(len(records), dropped, validated=gold is not None)
         if source == "oneie":
             docs = oneie.to_documents(oneie.read_records(input_path), str(input_path), type_mapping, dropped)
+            sources = [f"{input_path}, document {i + 1}" for i in range(len(docs))]
         else:
             ann_files = sorted(input_path.glob("*.ann")) if input_path.is_dir() else [input_path]
             if not ann_files:
                 raise UsageError(f"{input_path}: no .ann files")
-            docs = []
+            docs, sources = [], [str(ann) for ann in ann_files]
             for ann in ann_files:
                 read = brat.read_brat(ann)
                 docs.append(read.document)
                 for key, n in read.dropped.items():
                     dropped[key] = dropped.get(key, 0) + n
         label_set = derive_labels(docs, input_path.stem) if write_labels is not None else labels
-        _check_all(docs, label_set or load_labels(), str(input_path))
+        _check_all(docs, label_set or load_labels(), sources)
         write_jsonl(output_path, docs)
         if write_labels is not None:  # after the documents: a failed conversion leaves no label set behind
             write_text(write_labels, json.dumps(msgspec.to_builtins(label_set), indent=1, ensure_ascii=False) + "\n")
