@@ -55,6 +55,24 @@ def read_lines(path: str | Path) -> Iterator[tuple[int, bytes]]:
         raise InputError.at(path, "empty file: expected one JSON object per line")
 
 
+class _Id(msgspec.Struct):
+    id: str
+
+
+ID_ONLY = msgspec.json.Decoder(_Id)  # reads a record's id and skips the rest
+
+
+def record_ids(path: str | Path) -> set[str]:
+    """The ``id`` of every line that has one (other lines are skipped: this is for hints, not checks)."""
+    ids = set()
+    for _, line in read_lines(path):
+        try:
+            ids.add(ID_ONLY.decode(line).id)
+        except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+            continue
+    return ids
+
+
 def _reject_non_jsonl(path: Path, number: int, first: bytes) -> None:
     """Recognise a whole-file JSON array or pretty-printed JSON from the first line."""
     if first.startswith(b"["):

@@ -17,6 +17,7 @@ import msgspec
 
 from benchmark.errors import InputError, UsageError
 from benchmark.labels import LabelSet, load_labels
+from benchmark.jsonl import record_ids
 from benchmark.model import Document
 from benchmark.validate import iter_gold
 
@@ -174,6 +175,18 @@ def gold_files(path: str | Path | None = None, split: str = DEFAULT_SPLIT) -> li
         wanted = ", ".join(f"{name}.jsonl" for name in SPLITS) if split == "all" else f"{split}.jsonl"
         raise UsageError(f"{path}: no gold split file ({wanted}) in this folder")
     return files
+
+
+def split_holding(ids: set[str], path: str | Path | None = None) -> str | None:
+    """The split of a data folder (default: the bundled data) whose file has every one of ``ids``, if any."""
+    folder = DEFAULT_DATA_DIR if path is None else Path(path)
+    if not ids or not folder.is_dir():
+        return None
+    for split in SPLITS:
+        file = folder / f"{split}.jsonl"
+        if file.is_file() and ids <= record_ids(file):
+            return split
+    return None
 
 
 def load_gold(

@@ -36,7 +36,7 @@ from typing import NamedTuple
 import msgspec
 
 from benchmark.errors import InputError, Issue, Location
-from benchmark.jsonl import read_lines
+from benchmark.jsonl import ID_ONLY, read_lines
 from benchmark.labels import LabelSet
 from benchmark.loader import corpus_digest, unit_count
 from benchmark.model import Document, Prediction
@@ -62,11 +62,6 @@ class Line(NamedTuple):
     id: str | None  # None: no readable id (decoding the whole line says why)
 
 
-class _Id(msgspec.Struct):
-    id: str
-
-
-_ID = msgspec.json.Decoder(_Id)
 _CANONICAL = msgspec.json.Encoder(order="sorted")
 
 
@@ -202,7 +197,7 @@ def _index_range(task: tuple[int, Path, int, int]) -> tuple[list[tuple[int, int,
     for number, offset, raw in _range_lines(path, start, end):
         if raw.strip():
             try:
-                found.append((number, offset, len(raw), _ID.decode(raw).id))
+                found.append((number, offset, len(raw), ID_ONLY.decode(raw).id))
             except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
                 found.append((number, offset, len(raw), None))
     return found, number

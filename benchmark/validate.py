@@ -599,10 +599,13 @@ def iter_gold(path: str | Path, labels: LabelSet | None = None, log: IssueLog | 
         log.raise_if_any()
 
 
+UNKNOWN_DOCUMENT = "no gold document with id"
+
+
 def unknown_document(doc_id: str, known: Iterable[str]) -> str:
     """The problem of a prediction for a document the gold does not have, with the closest id as a hint."""
     hint = difflib.get_close_matches(doc_id, list(known), n=1)
-    return f"no gold document with id {doc_id!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
+    return f"{UNKNOWN_DOCUMENT} {doc_id!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
 
 
 def repeated_document(doc_id: str, first_line: int) -> str:

@@ -314,3 +314,13 @@ def test_sigterm_to_the_process_group_stops_a_parallel_run_cleanly(tmp_path) -> 
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
     assert not list(tmp_path.glob(".out.jsonl.*")) and not output.exists()
+
+
+def test_predictions_for_another_split_get_a_hint(tmp_path) -> None:
+    ids = [json.loads(line)["id"] for line in (DEFAULT_DATA_DIR / "validation.jsonl").read_text().splitlines()]
+    pred = write_lines(tmp_path / "p.jsonl", [{"id": doc_id, "events": []} for doc_id in ids])
+    for command in (["score", "--pred", pred], ["validate", "--predictions", pred]):
+        result = invoke(*command)
+        assert result.exit_code in (1, 65)
+        assert "hint: the predicted documents are in the validation split: add --split validation" in result.stderr
+    assert invoke("score", "--pred", pred, "--split", "validation").exit_code == 0

@@ -16,9 +16,11 @@ import typer
 from rich.console import Console
 
 from benchmark.api import score_file
-from benchmark.errors import EvbenchError, Issue, UsageError
+from benchmark.errors import EvbenchError, InputError, Issue, UsageError
+from benchmark.jsonl import record_ids
 from benchmark.labels import load_labels
-from benchmark.loader import DEFAULT_DATA_DIR
+from benchmark.loader import DEFAULT_DATA_DIR, split_holding
+from benchmark.validate import UNKNOWN_DOCUMENT
 from benchmark.scorer import ResamplingOptions, ScoringOptions
 from benchmark.version import FORMAT_VERSION, __version__
 
@@ -83,7 +85,17 @@ def exits_on_error() -> Iterator[None]:
             print_issues(issues, exc.total)
         else:
             err.print(f"error: {exc}", markup=False)
+        if getattr(exc, "hint", None):
+            err.print(f"hint: {exc.hint}", markup=False)  # type: ignore[attr-defined]
         raise typer.Exit(int(exc.exit_code)) from None
+
+
+def split_hint(pred: Path, gold: Path | None, split: str, issues: list[Issue]) -> str | None:
+    """When predictions are refused only because the gold split lacks their documents, which split has them."""
+    if not issues or not all(issue.message.startswith(UNKNOWN_DOCUMENT) for issue in issues):
+        return None
+    other = split_holding(record_ids(pred), gold)
+    return f"the predicted documents are in the {other} split: add --split {other}" if other not in (None, split) else None
 
 
 def _terminate(signum: int, frame: object) -> None:
@@ -124,6 +136,10 @@ WorkersOption = Annotated[Optional[int], typer.Option(
 
 def _load_report(pred: Path, gold: Path | None, split: str, labels: Path | None, span: str, args: str,
                  compat: str, bootstrap: int, unit: str, seed: int, lenient: bool = False, workers: int | None = None):
-    return score_file(pred, gold, split=split, labels=load_labels(labels), lenient=lenient, workers=workers,
-                      options=ScoringOptions(span=span, args=args, compat=compat),
-                      resampling=ResamplingOptions(unit=unit, n=bootstrap, seed=seed))
+    try:
+        return score_file(pred, gold, split=split, labels=load_labels(labels), lenient=lenient, workers=workers,
+                          options=ScoringOptions(span=span, args=args, compat=compat),
+                          resampling=ResamplingOptions(unit=unit, n=bootstrap, seed=seed))
+    except InputError as exc:
+        exc.hint = split_hint(pred, gold, split, exc.issues)  # type: ignore[attr-defined]
+        raise

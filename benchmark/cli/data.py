@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from benchmark.cli.common import (SHOWN_ISSUES, GoldOption, JsonFlag, LabelsOption, SplitOption, app, err,
-                                  exits_on_error, out, print_issues)
+                                  exits_on_error, out, print_issues, split_hint)
 from benchmark.errors import ExitCode
 from benchmark.labels import load_labels
 from benchmark.loader import load_gold
@@ -43,6 +43,9 @@ def validate(
         }))
     elif not result.ok:
         print_issues(result.log.issues, result.log.total)
+        hint = split_hint(file, gold, split, result.log.issues) if predictions else None
+        if hint:
+            err.print(f"hint: {hint}", markup=False)
     if result.ok:
         if not as_json:
             out.print(f"{file}: valid {kind} file, {result.records} document(s)", markup=False)
