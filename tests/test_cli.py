@@ -59,6 +59,15 @@ def test_validate_json_output(tmp_path, gold_file) -> None:
         "file": None, "kind": "gold", "valid": True, "documents": 1, "problems": 0, "issues": []}
 
 
+def test_validate_json_lists_every_problem_located(tmp_path, gold_file) -> None:
+    bad = write_lines(tmp_path / "q.jsonl", [{"id": f"nope{i}"} for i in range(25)])
+    result = invoke("validate", str(bad), "--predictions", "--gold", str(gold_file), "--json")
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1 and report["problems"] == 25 and len(report["issues"]) == 25  # not cut at 20
+    assert report["issues"][24] == {"file": str(bad), "line": 25, "field": "id",
+                                    "message": "no gold document with id 'nope24'"}
+
+
 def test_missing_file_is_a_usage_error(tmp_path) -> None:
     result = invoke("validate", str(tmp_path / "nope.jsonl"))
     assert result.exit_code == 2

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from benchmark.cli.common import (SHOWN_ISSUES, GoldOption, JsonFlag, LabelsOption, SplitOption, app, err,
+from benchmark.cli.common import (GoldOption, JsonFlag, LabelsOption, SplitOption, app, err,
                                   exits_on_error, out, print_issues, split_hint)
 from benchmark.errors import ExitCode
 from benchmark.labels import load_labels
@@ -39,7 +39,9 @@ def validate(
     if as_json:
         out.print_json(json.dumps({
             "file": str(file), "kind": kind, "valid": result.ok, "documents": result.records,
-            "problems": result.log.total, "issues": [str(i) for i in result.log.issues[:SHOWN_ISSUES]],
+            "problems": result.log.total,  # every problem counted; the first IssueLog.keep listed, located
+            "issues": [{"file": i.location.path, "line": i.location.line or None, "field": i.location.field or None,
+                        "message": i.message} for i in result.log.issues],
         }))
     elif not result.ok:
         print_issues(result.log.issues, result.log.total)
