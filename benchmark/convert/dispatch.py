@@ -86,6 +86,8 @@ def convert(source: str, target: str, input_path: Path, output_path: Path, *, la
                          ", ".join(f"{a}->{b}" for a, b in sorted(PAIRS)))
     if not input_path.exists():
         raise UsageError(f"{input_path}: no such file or folder")
+    if input_path.is_dir() and source != "brat":
+        raise UsageError(f"{input_path}: is a folder; --from {source} reads one file")
     type_mapping = TypeMapping.read(mapping) if mapping else None
     dropped: dict[str, int] = {}
     if target == "evbench":
