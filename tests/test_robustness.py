@@ -324,3 +324,10 @@ def test_predictions_for_another_split_get_a_hint(tmp_path) -> None:
         assert result.exit_code in (1, 65)
         assert "hint: the predicted documents are in the validation split: add --split validation" in result.stderr
     assert invoke("score", "--pred", pred, "--split", "validation").exit_code == 0
+
+
+def test_an_explicit_split_with_a_gold_file_is_refused(gold, pred) -> None:
+    for command in (["score", "--pred", pred], ["validate", pred, "--predictions"], ["stats"]):
+        result = invoke(*command, "--gold", gold, "--split", "validation")
+        assert result.exit_code == 2 and "leave --split out" in result.stderr
+    assert invoke("score", "--pred", pred, "--gold", gold).exit_code == 0  # the default split is not "given"

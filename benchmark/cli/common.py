@@ -90,6 +90,13 @@ def exits_on_error() -> Iterator[None]:
         raise typer.Exit(int(exc.exit_code)) from None
 
 
+def refuse_split_of_a_file(ctx: typer.Context, gold: Path | None) -> None:
+    """An explicit --split names a file of a data folder: with a gold file it would be silently ignored."""
+    source = ctx.get_parameter_source("split")
+    if gold is not None and gold.is_file() and source is not None and source.name == "COMMANDLINE":
+        raise UsageError(f"--split chooses a file of a data folder, and {gold} is a file: leave --split out")
+
+
 def split_hint(pred: Path, gold: Path | None, split: str, issues: list[Issue]) -> str | None:
     """When predictions are refused only because the gold split lacks their documents, which split has them."""
     if not issues or not all(issue.message.startswith(UNKNOWN_DOCUMENT) for issue in issues):

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from benchmark.cli.common import (GoldOption, JsonFlag, LabelsOption, SplitOption, app, err,
-                                  exits_on_error, out, print_issues, split_hint)
+                                  exits_on_error, out, print_issues, refuse_split_of_a_file, split_hint)
 from benchmark.errors import ExitCode
 from benchmark.labels import load_labels
 from benchmark.loader import load_gold
@@ -20,6 +20,7 @@ from benchmark.validate import validate_gold_file, validate_prediction_file
 
 @app.command()
 def validate(
+    ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="JSONL file to check.", exists=True, dir_okay=False)],
     predictions: Annotated[bool, typer.Option("--predictions", help="FILE holds system predictions.")] = False,
     gold: GoldOption = None,
@@ -29,6 +30,7 @@ def validate(
 ) -> None:
     """Check a gold or prediction file against every rule of the format; exit 1 if invalid."""
     with exits_on_error():
+        refuse_split_of_a_file(ctx, gold)
         label_set = load_labels(labels)
         if predictions:
             gold_docs = load_gold(gold, split, label_set).by_id()
@@ -58,6 +60,7 @@ def validate(
 
 @app.command()
 def stats(
+    ctx: typer.Context,
     gold: GoldOption = None,
     split: SplitOption = "all",
     labels: LabelsOption = None,
@@ -67,6 +70,7 @@ def stats(
     from benchmark.loader import gold_files
 
     with exits_on_error():
+        refuse_split_of_a_file(ctx, gold)
         label_set = load_labels(labels)
         files = gold_files(gold, split)
         columns = {f.stem: corpus_stats(load_gold(f, labels=label_set).documents, label_set) for f in files}

@@ -11,7 +11,7 @@ import typer
 from benchmark import render
 from benchmark.cli.common import (SHOWN_ISSUES, ArgsOption, BootstrapOption, CompatOption, GoldOption, JsonFlag,
                                   LabelsOption, SeedOption, SpanOption, SplitOption, UnitOption, WorkersOption,
-                                  _load_report, app, err, exits_on_error, guard_output, out)
+                                  _load_report, app, err, exits_on_error, guard_output, out, refuse_split_of_a_file)
 from benchmark.comparison import compare as compare_reports
 from benchmark.errors import ExitCode
 from benchmark.jsonl import write_text
@@ -22,6 +22,7 @@ from benchmark.scorer import ResamplingOptions, ScoringOptions
 
 @app.command()
 def score(
+    ctx: typer.Context,
     pred: Annotated[Path, typer.Option("--pred", help="Prediction JSONL file.", exists=True, dir_okay=False)],
     gold: GoldOption = None,
     split: SplitOption = "test",
@@ -40,6 +41,7 @@ def score(
 ) -> None:
     """Score predictions: P/R/F1 for every metric, with bootstrap CIs and a signature."""
     with exits_on_error():
+        refuse_split_of_a_file(ctx, gold)
         if json_out is not None:
             guard_output(json_out, pred, gold, labels)
         report = _load_report(pred, gold, split, labels, span, args, compat, bootstrap, unit, seed, lenient, workers)
@@ -56,6 +58,7 @@ def score(
 
 @app.command()
 def compare(
+    ctx: typer.Context,
     pred_a: Annotated[Path, typer.Argument(help="System A's predictions.", exists=True, dir_okay=False)],
     pred_b: Annotated[Path, typer.Argument(help="System B's predictions.", exists=True, dir_okay=False)],
     gold: GoldOption = None,
@@ -72,6 +75,7 @@ def compare(
 ) -> None:
     """Paired bootstrap and approximate-randomisation p-values for B − A, per metric."""
     with exits_on_error():
+        refuse_split_of_a_file(ctx, gold)
         chosen = parse_metrics(metrics) if metrics else None
         report_a = _load_report(pred_a, gold, split, labels, span, args, compat, bootstrap, unit, seed)
         report_b = _load_report(pred_b, gold, split, labels, span, args, compat, bootstrap, unit, seed)
@@ -88,6 +92,7 @@ def compare(
 
 @app.command()
 def check(
+    ctx: typer.Context,
     pred: Annotated[Path, typer.Option("--pred", help="Prediction JSONL file to gate.", exists=True, dir_okay=False)],
     reference: Annotated[Path, typer.Option("--reference", help="Reference scores (JSON).", dir_okay=False)],
     gold: GoldOption = None,
@@ -113,6 +118,7 @@ def check(
     from benchmark import gate
 
     with exits_on_error():
+        refuse_split_of_a_file(ctx, gold)
         chosen = parse_metrics(metrics)
         gate.check_thresholds(tolerance, alpha)
         for output in ([reference] if update else []) + ([junit] if junit is not None else []):
@@ -146,6 +152,7 @@ def check(
 
 @app.command()
 def report(
+    ctx: typer.Context,
     pred: Annotated[list[Path], typer.Option("--pred", help="Prediction file (repeat for several systems).",
                                              exists=True, dir_okay=False)],
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the HTML page.")],
@@ -162,6 +169,7 @@ def report(
     from benchmark.api import build_report_html
 
     with exits_on_error():
+        refuse_split_of_a_file(ctx, gold)
         guard_output(output, *pred, gold, labels)
         corpus = load_gold(gold, split, load_labels(labels))
         page = build_report_html(pred, corpus, options=ScoringOptions(span=span, args=args),
@@ -172,6 +180,7 @@ def report(
 
 @app.command()
 def align(
+    ctx: typer.Context,
     pred: Annotated[Path, typer.Option("--pred", help="Predictions with text-only spans.", exists=True, dir_okay=False)],
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the aligned predictions.")],
     gold: GoldOption = None,
@@ -182,6 +191,7 @@ def align(
     from benchmark.textalign import align_file
 
     with exits_on_error():
+        refuse_split_of_a_file(ctx, gold)
         guard_output(output, pred, gold, labels)
         corpus = load_gold(gold, split, load_labels(labels))
         count, unresolved = align_file(pred, corpus, output)
