@@ -13,7 +13,9 @@ rescores from sums: nothing is re-matched. Randomness comes in as a seeded
   p = (count + 1) / (n + 1).
 * Approximate randomisation (Noreen 1989; Riezler & Maxwell 2005): swap the two systems'
   counts unit by unit with probability 1/2, and count how often |difference| is at least
-  the observed one; p = (count + 1) / (n + 1). Identical systems give p = 1.
+  the observed one; p = (count + 1) / (n + 1). Identical systems give p = 1. With so few
+  units that all 2^units swap patterns fit in ``n`` draws, each pattern is taken once
+  instead and p = count / 2^units is exact.
 """
 
 from __future__ import annotations
@@ -81,11 +83,16 @@ def approximate_randomization_p(table_a: np.ndarray, table_b: np.ndarray, statis
                                 n: int, rng: np.random.Generator) -> float:
     """Two-sided p-value of statistic(B) - statistic(A) by approximate randomisation over units."""
     observed = abs(float(statistic(table_b.sum(0, keepdims=True))[0] - statistic(table_a.sum(0, keepdims=True))[0]))
-    swap = rng.integers(0, 2, size=(n, table_a.shape[0])).astype(float)
+    units = table_a.shape[0]
+    exact = units < 63 and 2**units <= n  # few units: every swap pattern once
+    if exact:
+        swap = ((np.arange(2**units)[:, None] >> np.arange(units)) & 1).astype(float)
+    else:
+        swap = rng.integers(0, 2, size=(n, units)).astype(float)
     diff = table_b - table_a
     # Swapping unit u moves (b_u - a_u) from B's sum to A's: sum_B' = sum_B - s·diff, sum_A' = sum_A + s·diff.
     shift = resampled_sums(diff, swap)
     sum_a, sum_b = table_a.sum(0), table_b.sum(0)
     deltas = statistic(sum_b[None] - shift) - statistic(sum_a[None] + shift)
     extreme = np.count_nonzero(np.abs(deltas) >= observed - 1e-12)
-    return (extreme + 1) / (n + 1)
+    return extreme / len(swap) if exact else (extreme + 1) / (n + 1)
