@@ -139,14 +139,18 @@ def check(report: Report, reference: Reference, metrics: tuple[str, ...], *, tol
 
 
 def _require_detectable(report: Report, alpha: float) -> None:
-    """Refuse a noise-aware gate that could never fail: with k units, randomisation has 2^k
-    swap patterns and two of them (none swapped, all swapped) reproduce the observed difference,
-    so p cannot fall below 2 / 2^k."""
-    units = report.table.shape[0]
-    if units < 64 and 2 / 2**units >= alpha:
-        raise UsageError(f"with {units} resampling units ({report.resampling.unit}) no drop can be significant at "
-                         f"alpha {alpha:g} (randomisation cannot give p below {2 / 2**units:.3g}); "
-                         "choose a finer --unit, e.g. sentence")
+    """Refuse a noise-aware gate that could never fail. With k units, randomisation has 2^k
+    swap patterns and two of them (none swapped, all swapped) reproduce the observed
+    difference, so p cannot fall below 2 / 2^k when they are enumerated; drawn n times, it
+    cannot fall below 1 / (n + 1)."""
+    units, n = report.table.shape[0], report.resampling.n
+    if units < 64 and 2**units <= n:
+        floor, remedy = 2 / 2**units, "choose a finer --unit, e.g. sentence"
+    else:
+        floor, remedy = 1 / (n + 1), "use more --bootstrap resamples"
+    if floor >= alpha:
+        raise UsageError(f"with {units} resampling units ({report.resampling.unit}) and {n} resamples no drop can be "
+                         f"significant at alpha {alpha:g} (p cannot fall below {floor:.3g}); {remedy}")
 
 
 def junit_xml(verdicts: list[Verdict], suite: str, signature: str, tolerance: float, alpha: float | None) -> str:

@@ -184,8 +184,11 @@ def split_holding(ids: set[str], path: str | Path | None = None) -> str | None:
         return None
     for split in SPLITS:
         file = folder / f"{split}.jsonl"
-        if file.is_file() and ids <= record_ids(file):
-            return split
+        try:
+            if file.is_file() and ids <= record_ids(file):
+                return split
+        except InputError:  # an unreadable split holds nothing to point at
+            continue
     return None
 
 

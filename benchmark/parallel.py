@@ -386,11 +386,13 @@ def _mapper(function: Callable, workers: int) -> Iterator[Callable]:
 
 
 def process_pool(workers: int, initializer: Callable | None = None, initargs: tuple = ()) -> ProcessPoolExecutor:
-    """A pool of ``workers`` processes, started as ``_mapper`` says, whose workers ignore SIGTERM.
+    """A pool of ``workers`` processes, started as ``_mapper`` says.
 
-    A cancelled run (SIGTERM, often sent to the whole process group) is stopped by the
-    parent, which shuts the pool down; a worker killed in the middle of sending a result
-    would leave the parent waiting for the rest of it forever.
+    A worker forked from a process that handles SIGTERM itself (the CLI) ignores it: a
+    cancelled run, often signalled to the whole process group, is stopped by that parent,
+    which shuts the pool down (the inherited handler would raise inside a task, and a worker
+    killed while sending a result would leave the parent waiting for the rest of it). Other
+    workers keep the default and die with their group.
     """
     methods = multiprocessing.get_all_start_methods()
     method = "fork" if "fork" in methods and threading.active_count() == 1 else (
@@ -400,7 +402,8 @@ def process_pool(workers: int, initializer: Callable | None = None, initargs: tu
 
 
 def _start_worker(initializer: Callable | None, initargs: tuple) -> None:
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if callable(signal.getsignal(signal.SIGTERM)):  # inherited from a parent that handles it
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if initializer is not None:
         initializer(*initargs)
 

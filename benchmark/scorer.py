@@ -432,7 +432,7 @@ def build_report(tally: Tally, unit_counts: list[tuple[str, int]], missing: list
     order = {doc_id: i for i, doc_id in enumerate(doc_ids)}
     unresolved = sorted(tally.unresolved, key=lambda where: order.get(where.partition(": ")[0], len(order)))  # id order
     report = Report(tally.options, resampling, signature, columns, table, row_doc, doc_ids,
-                    {}, dict(tally.confusion), missing, unresolved, skipped)
+                    {}, dict(tally.confusion), sorted(missing), unresolved, skipped)
     report.type_mappings = sorted(tally.mappings)
     report.metrics = _metric_results(report, rng or np.random.default_rng(resampling.seed))
     return report

@@ -130,9 +130,15 @@ def decode_json_file(path: str | Path, kind: type[T], what: str) -> tuple[T, byt
         data = Path(path).read_bytes()
     except OSError as exc:
         raise InputError.at(path, f"cannot read {what}: {exc.strerror}") from None
+    if data.startswith(_BOM):
+        raise InputError.at(path, f"not a {what}: the file starts with a UTF-8 byte-order mark; save it without")
     try:
-        if data.startswith(_BOM):
-            raise InputError.at(path, "file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM")
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        raise InputError.at(path, f"not a {what}: invalid UTF-8: byte 0x{data[exc.start]:02x} at column "
+                            f"{exc.start - line_start + 1}", data.count(b"\n", 0, exc.start) + 1) from None
+    try:
         record = decode_record(str(path), 0, data, kind)
         refuse_duplicate_keys(str(path), 0, data, _ENCODER.encode(record))
     except InputError as exc:
@@ -151,9 +157,22 @@ def _json_or_raise(path: str, number: int, line: bytes) -> None:
     try:
         _UNTYPED.decode(line)
     except msgspec.DecodeError as exc:
-        raise InputError.at(path, f"not valid JSON: {_plain(str(exc))}", number) from None
+        if not _is_json(line):  # else valid JSON msgspec cannot hold (a number out of range): the typed error says where
+            raise InputError.at(path, f"not valid JSON: {_plain(str(exc))}", number) from None
     except RecursionError:
         raise InputError.at(path, "JSON nested too deeply", number) from None
+
+
+def _is_json(line: bytes) -> bool:
+    """Whether the stdlib parser, refusing NaN and Infinity as JSON does, reads the line."""
+    def refuse(constant: str) -> None:
+        raise ValueError(constant)
+
+    try:
+        json.loads(line, parse_constant=refuse)
+    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        return False
+    return True
 
 
 def _utf8_or_raise(path: str, number: int, line: bytes) -> None:
@@ -210,8 +229,11 @@ def _duplicate_key(line: bytes, encoded: bytes | None = None) -> str | None:
         count = line.count(b":")
         if encoded is not None and encoded.count(b":") == count:
             return None
-        if _ENCODER.encode(_UNTYPED.decode(line)).count(b":") == count:
-            return None
+        try:
+            if _ENCODER.encode(_UNTYPED.decode(line)).count(b":") == count:
+                return None
+        except msgspec.DecodeError:  # JSON msgspec cannot hold (a number out of range): the exact path decides
+            pass
     try:
         _PAIRS_DECODER.decode(line.decode("utf-8"))
     except _DuplicateKey as exc:

@@ -117,8 +117,20 @@ def test_noise_aware_mode_that_could_never_fail_is_refused(tmp_path, gold) -> No
     assert invoke(*common, "--pred", ref_pred, "--reference", ref, "--update").exit_code == 0
     result = invoke(*common, "--pred", empty, "--reference", ref, "--reference-pred", ref_pred)
     assert result.exit_code == 2
-    assert "with 4 resampling units (doc) no drop can be significant at alpha 0.05" in result.stderr
+    assert "with 4 resampling units (doc) and 1000 resamples no drop can be significant at alpha 0.05" in result.stderr
     assert invoke(*common, "--pred", empty, "--reference", ref).exit_code == 1  # the plain gate still fails
+
+
+def test_noise_aware_mode_with_too_few_resamples_is_refused(tmp_path, gold) -> None:
+    """Drawn 10 times, randomisation cannot give p below 1/11: no drop could be significant at 0.05."""
+    gold_path, doc = gold
+    ref_pred = predictions(tmp_path, doc, N, "ref10.jsonl")
+    ref = tmp_path / "ref10.json"
+    common = ["--gold", gold_path, "--unit", "sentence", "--bootstrap", "10", "--metrics", "TC"]
+    assert invoke(*common, "--pred", ref_pred, "--reference", ref, "--update").exit_code == 0
+    result = invoke(*common, "--pred", predictions(tmp_path, doc, N // 4, "bad10.jsonl"), "--reference", ref,
+                    "--reference-pred", ref_pred)
+    assert result.exit_code == 2 and "and 10 resamples no drop can be significant" in result.stderr
 
 
 def test_signature_mismatch_names_the_difference(tmp_path, gold, reference) -> None:

@@ -331,3 +331,44 @@ def test_an_explicit_split_with_a_gold_file_is_refused(gold, pred) -> None:
         result = invoke(*command, "--gold", gold, "--split", "validation")
         assert result.exit_code == 2 and "leave --split out" in result.stderr
     assert invoke("score", "--pred", pred, "--gold", gold).exit_code == 0  # the default split is not "given"
+
+
+def test_the_split_hint_skips_unreadable_splits(tmp_path) -> None:
+    folder = tmp_path / "G"
+    folder.mkdir()
+    for split in ("test", "validation"):
+        (folder / f"{split}.jsonl").write_bytes((DEFAULT_DATA_DIR / f"{split}.jsonl").read_bytes())
+    (folder / "train.jsonl").write_text("")  # empty: unreadable as gold
+    ids = [json.loads(line)["id"] for line in (folder / "validation.jsonl").read_text().splitlines()]
+    pred = write_lines(tmp_path / "p.jsonl", [{"id": doc_id, "events": []} for doc_id in ids])
+    for command in (["score", "--pred", pred, "--gold", folder], ["validate", pred, "--predictions", "--gold", folder]):
+        result = invoke(*command)
+        assert "no gold document with id" in result.stderr and "add --split validation" in result.stderr
+
+
+def test_a_symlinked_split_file_is_protected_too(tmp_path, pred) -> None:
+    real, folder = tmp_path / "real", tmp_path / "G"
+    real.mkdir()
+    folder.mkdir()
+    (real / "test.jsonl").write_text(json.dumps(make_gold_doc()) + "\n")
+    (folder / "test.jsonl").symlink_to(real / "test.jsonl")
+    result = invoke("score", "--pred", pred, "--gold", folder, "--json", folder / "test.jsonl")
+    assert result.exit_code == 2 and "is a data file of the input folder" in result.stderr
+    assert (folder / "test.jsonl").is_symlink()
+
+
+def test_a_label_set_that_cannot_be_written_stops_the_conversion_first(tmp_path, gold) -> None:
+    oneie = tmp_path / "oneie.json"
+    assert invoke("convert", "--from", "evbench", "--to", "oneie", gold, oneie).exit_code == 0
+    (tmp_path / "adir").mkdir()
+    out = tmp_path / "out.jsonl"
+    result = invoke("convert", "--from", "oneie", "--to", "evbench", oneie, out, "--write-labels", tmp_path / "adir")
+    assert result.exit_code == 2 and not out.exists()
+
+
+def test_invalid_utf8_in_a_whole_file_json_input_is_located(tmp_path, gold, pred) -> None:
+    reference = tmp_path / "r.json"
+    reference.write_bytes(b'{"evbench_reference": 1,\n "metrics": {"x\xff": 1}}\n')
+    result = invoke("check", "--pred", pred, "--gold", gold, "--reference", reference)
+    assert result.exit_code == 65 and f"{reference}:2: not a reference file: invalid UTF-8: byte 0xff at column 16" \
+        in result.stderr

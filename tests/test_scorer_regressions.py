@@ -190,3 +190,10 @@ def test_text_only_holder_and_target_prefer_gold_stance_spans(tmp_path) -> None:
     report = score(corpus, [prediction], resampling=NO_CI)
     assert counts(report, "ST") == counts(report, "ST-ID") == (1, 0, 0)
     assert report.metrics["F_avg"].f1 == 1.0
+
+
+def test_missing_documents_are_listed_in_id_order(tmp_path) -> None:
+    docs = [make_gold_doc() | {"id": doc_id} for doc_id in ("b", "c", "a")]
+    for order in (docs, docs[::-1]):
+        report = score(load_gold(write_lines(tmp_path / "g.jsonl", order)), [], resampling=NO_CI)
+        assert report.missing_documents == ["a", "b", "c"]

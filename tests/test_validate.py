@@ -119,6 +119,8 @@ RAW_CASES = [
     ("NaN literal", b'{"id": NaN}\n', ":1: ", "not valid JSON"),
     ("lone surrogate escape", b'{"id": "\\ud800"}\n', ":1: ", "not valid JSON"),
     ("wrong type before a syntax error", b'{"id": 5,, "events": []}\n', ":1: ", "not valid JSON"),
+    ("number out of range (valid JSON)", b'{"id": "d", "text": "ab", "paragraphs": [{"start": 1e999}]}\n', ":1: ",
+     "paragraphs[0].start: number out of range"),
 ]
 
 

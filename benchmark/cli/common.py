@@ -6,6 +6,7 @@ regression); 2 usage error; 65 malformed input data.
 
 from __future__ import annotations
 
+import os
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -62,7 +63,8 @@ def guard_output(output: Path, *inputs: Path | None) -> None:
             continue
         if given.is_file() and given.resolve() == target:
             raise UsageError(f"{output}: is also an input of this command; refusing to overwrite it")
-        if given.is_dir() and target.parent == given.resolve() and target.suffix == ".jsonl" and target.exists():
+        in_folder = output.absolute().parent.resolve() == given.resolve()  # the link itself, if it is one
+        if given.is_dir() and in_folder and output.suffix == ".jsonl" and os.path.lexists(output):
             raise UsageError(f"{output}: is a data file of the input folder {given}; refusing to overwrite it")
 
 
@@ -101,7 +103,10 @@ def split_hint(pred: Path, gold: Path | None, split: str, issues: list[Issue]) -
     """When predictions are refused only because the gold split lacks their documents, which split has them."""
     if not issues or not all(issue.message.startswith(UNKNOWN_DOCUMENT) for issue in issues):
         return None
-    other = split_holding(record_ids(pred), gold)
+    try:
+        other = split_holding(record_ids(pred), gold)
+    except InputError:  # a hint is never worth a new error
+        return None
     return f"the predicted documents are in the {other} split: add --split {other}" if other not in (None, split) else None
 
 

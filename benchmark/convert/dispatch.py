@@ -11,7 +11,7 @@ import msgspec
 from benchmark.convert import brat, oneie, textee
 from benchmark.convert.common import TypeMapping, derive_labels
 from benchmark.errors import InputError, Issue, Location, UsageError
-from benchmark.jsonl import write_jsonl, write_text, write_text_files
+from benchmark.jsonl import check_writable, write_jsonl, write_text, write_text_files
 from benchmark.labels import LabelSet, load_labels
 from benchmark.model import Document, Prediction
 from benchmark.validate import Checker, IssueLog, check_document, check_prediction, iter_gold
@@ -114,8 +114,10 @@ def convert(source: str, target: str, input_path: Path, output_path: Path, *, la
                     dropped[key] = dropped.get(key, 0) + n
         label_set = derive_labels(docs, input_path.stem) if write_labels is not None else labels
         _check_all(docs, label_set or load_labels(), sources)
+        if write_labels is not None:
+            check_writable([output_path, write_labels])  # both, before either is written
         write_jsonl(output_path, docs)
-        if write_labels is not None:  # after the documents: a failed conversion leaves no label set behind
+        if write_labels is not None:
             write_text(write_labels, json.dumps(msgspec.to_builtins(label_set), indent=1, ensure_ascii=False) + "\n")
         return ConversionResult(len(docs), dropped, 0, write_labels)
     docs = list(iter_gold(input_path, labels))
