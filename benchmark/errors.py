@@ -18,6 +18,7 @@ class ExitCode(IntEnum):
     NEGATIVE = 1  # the command's verdict is negative: invalid file, regression
     USAGE = 2  # bad command line, incomparable results
     DATA = 65  # malformed input data (sysexits EX_DATAERR)
+    OS_ERROR = 71  # a worker process died, e.g. killed for memory (sysexits EX_OSERR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,12 @@ class UsageError(EvbenchError):
     """The caller asked for something that cannot be done (bad option, missing file)."""
 
     exit_code = ExitCode.USAGE
+
+
+class WorkerError(EvbenchError):
+    """A worker process died (killed by a signal, e.g. for lack of memory); nothing was produced."""
+
+    exit_code = ExitCode.OS_ERROR
 
 
 class IncomparableError(EvbenchError):

@@ -28,6 +28,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +36,7 @@ from typing import NamedTuple
 
 import msgspec
 
-from benchmark.errors import InputError, Issue, Location
+from benchmark.errors import InputError, Issue, Location, WorkerError
 from benchmark.jsonl import ID_ONLY, read_lines
 from benchmark.labels import LabelSet
 from benchmark.loader import corpus_digest, unit_count
@@ -379,8 +380,22 @@ def _mapper(function: Callable, workers: int) -> Iterator[Callable]:
         yield lambda items: map(function, items)
         return
     pool = process_pool(workers, _install, (function,))
-    try:
+    with stopping(pool):
         yield lambda items: pool.map(_call_installed, items)
+
+
+@contextmanager
+def stopping(pool: ProcessPoolExecutor) -> Iterator[None]:
+    """Shut the pool down on leaving; when one of its workers died, kill the others first
+    (the pool's own clean-up stops them with SIGTERM, which CLI workers ignore) and raise
+    ``WorkerError``."""
+    try:
+        yield
+    except BrokenProcessPool:
+        for process in list((getattr(pool, "_processes", None) or {}).values()):  # private, stable since 3.8
+            process.kill()
+        raise WorkerError("a worker process died (killed by a signal, e.g. for lack of memory); nothing was "
+                          "written; try fewer --workers") from None
     finally:
         pool.shutdown(cancel_futures=True)
 

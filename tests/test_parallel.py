@@ -133,3 +133,34 @@ def test_unresolved_spans_are_listed_in_gold_order(tmp_path, gold_doc) -> None:
     expected = ["doc1: events[0].trigger", "doc2: events[0].trigger"]
     assert score_file(pred, index_gold(gold), resampling=CI).unresolved_spans == expected
     assert score_files(pred, [gold], LABELS, workers=2).unresolved_spans == expected
+
+
+DEAD_WORKER = """
+import os, signal, time
+from benchmark.errors import WorkerError
+from benchmark.parallel import process_pool, stopping
+
+def task(kind):
+    if kind == "die":
+        time.sleep(0.5)
+        os._exit(9)  # as if killed for memory
+    time.sleep(60)
+
+signal.signal(signal.SIGTERM, lambda *_: None)  # as the CLI does: workers forked from here ignore SIGTERM
+pool = process_pool(2)
+try:
+    with stopping(pool):
+        list(pool.map(task, ["die", "sleep"]))
+except WorkerError as exc:
+    print("WorkerError:", exc)
+"""
+
+
+def test_a_dead_worker_stops_the_pool_with_a_clear_error() -> None:
+    """The pool's own clean-up would SIGTERM the surviving worker, which ignores it: without
+    ``stopping`` killing it, the parent waits forever."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", DEAD_WORKER], capture_output=True, text=True, timeout=30)
+    assert done.stdout.startswith("WorkerError: a worker process died"), done.stderr

@@ -18,7 +18,7 @@ import msgspec
 from baselines.rules.coder import code_document
 from benchmark.errors import InputError
 from benchmark.jsonl import atomic_writer, encode, read_lines
-from benchmark.parallel import process_pool
+from benchmark.parallel import process_pool, stopping
 from benchmark.validate import decode_line
 
 
@@ -63,7 +63,7 @@ def _coded_in_workers(path: str | Path, workers: int, chunksize: int) -> Iterato
     """Coded lines in input order from ``workers`` processes, a bounded number of chunks ahead."""
     pool = process_pool(workers)
     pending: deque = deque()
-    try:
+    with stopping(pool):
         documents = read_documents(path)
         while chunk := tuple(islice(documents, chunksize)):
             pending.append(pool.submit(_code_chunk, chunk))
@@ -71,8 +71,6 @@ def _coded_in_workers(path: str | Path, workers: int, chunksize: int) -> Iterato
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
-    finally:
-        pool.shutdown(cancel_futures=True)
 
 
 def code_file(input_path: str | Path, output_path: str | Path, workers: int = 1, chunksize: int = 16) -> int:
