@@ -20,7 +20,7 @@ import msgspec
 
 from benchmark.errors import InputError, UsageError
 
-_BOM = b"\xef\xbb\xbf"
+UTF8_BOM = b"\xef\xbb\xbf"
 _ENCODER = msgspec.json.Encoder()
 
 
@@ -39,7 +39,7 @@ def read_lines(path: str | Path) -> Iterator[tuple[int, bytes]]:
     seen_any = False
     with handle:
         for number, raw in enumerate(handle, start=1):
-            if number == 1 and raw.startswith(_BOM):
+            if number == 1 and raw.startswith(UTF8_BOM):
                 raise InputError.at(
                     path, "file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM", 1
                 )

@@ -23,7 +23,7 @@ from typing import Generic, TypeVar
 import msgspec
 
 from benchmark.errors import InputError, Issue, Location
-from benchmark.jsonl import read_lines
+from benchmark.jsonl import UTF8_BOM, read_lines
 from benchmark.labels import LabelSet, load_labels
 from benchmark.model import Document, Entity, Event, PredEvent, Prediction, PredSpan, Span
 
@@ -130,26 +130,19 @@ def decode_json_file(path: str | Path, kind: type[T], what: str) -> tuple[T, byt
         data = Path(path).read_bytes()
     except OSError as exc:
         raise InputError.at(path, f"cannot read {what}: {exc.strerror}") from None
-    if data.startswith(_BOM):
+    if data.startswith(UTF8_BOM):
         raise InputError.at(path, f"not a {what}: the file starts with a UTF-8 byte-order mark; save it without")
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        raise InputError.at(path, f"not a {what}: invalid UTF-8: byte 0x{data[exc.start]:02x} at column "
-                            f"{exc.start - line_start + 1}", data.count(b"\n", 0, exc.start) + 1) from None
     try:
         record = decode_record(str(path), 0, data, kind)
         refuse_duplicate_keys(str(path), 0, data, _ENCODER.encode(record))
     except InputError as exc:
         issue = exc.issues[0]
         at_byte = _AT_BYTE.search(issue.message)
-        line = data.count(b"\n", 0, int(at_byte[1])) + 1 if at_byte else 0
+        line = issue.location.line or (data.count(b"\n", 0, int(at_byte[1])) + 1 if at_byte else 0)
         raise InputError.at(path, f"not a {what}: {issue.message}", line, issue.location.field) from None
     return record, data
 
 
-_BOM = b"\xef\xbb\xbf"
 _AT_BYTE = re.compile(r"\(byte (\d+)\)")
 
 
@@ -175,14 +168,15 @@ def _is_json(line: bytes) -> bool:
     return True
 
 
-def _utf8_or_raise(path: str, number: int, line: bytes) -> None:
-    """msgspec rejects invalid UTF-8 too; this names the byte and column."""
+def _utf8_or_raise(path: str, number: int, data: bytes) -> None:
+    """msgspec rejects invalid UTF-8 too; this names the byte, its line (``number``, or for a
+    whole file, ``number=0``, the line it is on) and its column."""
     try:
-        line.decode("utf-8")
+        data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError.at(
-            path, f"invalid UTF-8: byte 0x{line[exc.start]:02x} at column {exc.start + 1}", number
-        ) from None
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        raise InputError.at(path, f"invalid UTF-8: byte 0x{data[exc.start]:02x} at column {exc.start - line_start + 1}",
+                            number or data.count(b"\n", 0, exc.start) + 1) from None
 
 
 def refuse_duplicate_keys(path: str, number: int, line: bytes, encoded: bytes | None = None) -> None:
