@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from benchmark.errors import InputError, Issue, Location
+from benchmark.errors import InputError, Issue, Location, UsageError
 from benchmark.labels import LabelSet, load_labels
 from benchmark.loader import Corpus, GoldIndex, gold_files, index_gold
 from benchmark.model import Document, Prediction
@@ -136,9 +136,12 @@ def build_report_html(
         diagnoses = {doc.id: diagnose(doc, by_id.get(doc.id), options) for doc in gold.documents}
         name = names[index] if names else system_name(path)
         systems.append(SystemView(name, report, diagnoses))
-    first = systems[0].report
-    testable = len(systems) == 2 and first.resampling.n > 0 and first.table.shape[0] >= 2  # else no p-values
-    comparisons = compare(first, systems[1].report) if testable else ()
+    comparisons = []
+    if len(systems) == 2:
+        try:
+            comparisons = compare(systems[0].report, systems[1].report)
+        except UsageError:  # no resamples, or a single unit: no p-values to show
+            pass
     return render_report(gold, systems, comparisons)
 
 

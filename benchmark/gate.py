@@ -21,6 +21,7 @@ import msgspec
 from benchmark.comparison import compare
 from benchmark.errors import IncomparableError, InputError, UsageError
 from benchmark.jsonl import write_text
+from benchmark.resampling import enumerates_swaps, randomization_floor
 from benchmark.scorer import Report
 from benchmark.signature import Signature
 from benchmark.validate import decode_json_file
@@ -139,15 +140,10 @@ def check(report: Report, reference: Reference, metrics: tuple[str, ...], *, tol
 
 
 def _require_detectable(report: Report, alpha: float) -> None:
-    """Refuse a noise-aware gate that could never fail. With k units, randomisation has 2^k
-    swap patterns and two of them (none swapped, all swapped) reproduce the observed
-    difference, so p cannot fall below 2 / 2^k when they are enumerated; drawn n times, it
-    cannot fall below 1 / (n + 1)."""
+    """Refuse a noise-aware gate that could never fail: its p-value cannot go below ``randomization_floor``."""
     units, n = report.table.shape[0], report.resampling.n
-    if units < 64 and 2**units <= n:
-        floor, remedy = 2 / 2**units, "choose a finer --unit, e.g. sentence"
-    else:
-        floor, remedy = 1 / (n + 1), "use more --bootstrap resamples"
+    floor = randomization_floor(units, n)
+    remedy = "choose a finer --unit, e.g. sentence" if enumerates_swaps(units, n) else "use more --bootstrap resamples"
     if floor >= alpha:
         raise UsageError(f"with {units} resampling units ({report.resampling.unit}) and {n} resamples no drop can be "
                          f"significant at alpha {alpha:g} (p cannot fall below {floor:.3g}); {remedy}")

@@ -79,12 +79,23 @@ def paired_bootstrap_p(table_a: np.ndarray, table_b: np.ndarray, statistic: Stat
     return (extreme + 1) / (n + 1)
 
 
+def enumerates_swaps(units: int, n: int) -> bool:
+    """Whether ``approximate_randomization_p`` takes every swap pattern once: they fit in ``n`` draws."""
+    return units < 63 and 2**units <= n
+
+
+def randomization_floor(units: int, n: int) -> float:
+    """The smallest p-value ``approximate_randomization_p`` can give: 2 / 2^units when it enumerates
+    the swap patterns (none swapped and all swapped both reproduce the observed difference), else 1 / (n + 1)."""
+    return 2 / 2**units if enumerates_swaps(units, n) else 1 / (n + 1)
+
+
 def approximate_randomization_p(table_a: np.ndarray, table_b: np.ndarray, statistic: Statistic,
                                 n: int, rng: np.random.Generator) -> float:
     """Two-sided p-value of statistic(B) - statistic(A) by approximate randomisation over units."""
     observed = abs(float(statistic(table_b.sum(0, keepdims=True))[0] - statistic(table_a.sum(0, keepdims=True))[0]))
     units = table_a.shape[0]
-    exact = units < 63 and 2**units <= n  # few units: every swap pattern once
+    exact = enumerates_swaps(units, n)
     if exact:
         swap = ((np.arange(2**units)[:, None] >> np.arange(units)) & 1).astype(float)
     else:

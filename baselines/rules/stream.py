@@ -19,7 +19,7 @@ from baselines.rules.coder import code_document
 from benchmark.errors import InputError
 from benchmark.jsonl import atomic_writer, encode, read_lines
 from benchmark.parallel import process_pool, stopping
-from benchmark.validate import decode_line
+from benchmark.validate import decode_line, repeated_document
 
 
 class InputDocument(msgspec.Struct):
@@ -37,7 +37,7 @@ def read_documents(path: str | Path) -> Iterator[tuple[str, str]]:
         if not doc.id.strip():
             raise InputError.at(path, "empty document id", number, "id")
         if doc.id in seen:
-            raise InputError.at(path, f"duplicate document id {doc.id!r} (first on line {seen[doc.id]})", number, "id")
+            raise InputError.at(path, repeated_document(doc.id, seen[doc.id]), number, "id")
         seen[doc.id] = number
         yield doc.id, doc.text
 

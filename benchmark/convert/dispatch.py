@@ -14,7 +14,7 @@ from benchmark.errors import InputError, Issue, Location, UsageError
 from benchmark.jsonl import check_writable, write_jsonl, write_text, write_text_files
 from benchmark.labels import LabelSet, load_labels
 from benchmark.model import Document, Prediction
-from benchmark.validate import Checker, IssueLog, check_document, check_prediction, iter_gold
+from benchmark.validate import Checker, IssueLog, check_document, check_prediction, iter_gold, unknown_document
 
 FORMATS = ("evbench", "brat", "oneie", "textee")
 PAIRS = {("oneie", "evbench"), ("evbench", "oneie"), ("brat", "evbench"), ("evbench", "brat"), ("textee", "evbench")}
@@ -35,7 +35,7 @@ def _check_predictions(records: list[dict], gold: dict[str, Document], labels: L
     for i, record in enumerate(records):
         checker = Checker(f"{source} (converted document {i + 1}, {record['id']})", 0, labels, log)
         if record["id"] not in gold:
-            checker.problem("id", f"no gold document with id {record['id']!r}")
+            checker.problem("id", unknown_document(record["id"], gold))
             continue
         check_prediction(msgspec.convert(record, Prediction), gold[record["id"]], labels, checker)
     log.raise_if_any()
